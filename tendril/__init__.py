@@ -1,0 +1,1 @@
+"""Tendril: self-hosted marketing automation."""

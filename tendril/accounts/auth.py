@@ -1,0 +1,44 @@
+"""Who is calling the API: a bearer API key, or a logged-in browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.session import SessionAuth
+
+from tendril.accounts.models import ApiKey, User
+from tendril.accounts.services import apikey_authenticate
+from tendril.core.errors import Forbidden
+
+Caller = User | ApiKey
+
+
+class BearerKey(HttpBearer):
+    openapi_description = "An API key from Settings → API keys or `tendril apikey create`."
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
+        return apikey_authenticate(secret=token.strip())
+
+
+class ActiveSession(SessionAuth):
+    """The UI's own session (with CSRF on writes), so screens can call the API too."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api_auth: list[HttpBearer | APIKeyCookie] = [BearerKey(), ActiveSession()]
+
+
+def require_marketing(caller: Caller) -> None:
+    """Marketing's work (imports, custom fields, erasure...): admins and marketers only."""
+    if not caller.can_edit_marketing:
+        raise Forbidden("sales reps cannot do this; ask a marketer or an admin")
+
+
+def require_admin(caller: Caller) -> None:
+    if not caller.is_admin:
+        raise Forbidden("only an admin can do this")

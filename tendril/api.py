@@ -1,0 +1,83 @@
+"""The REST API (``/api/v1/...``): one NinjaAPI, one error shape, one router per app."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tendril.accounts.api import router as accounts_router
+from tendril.accounts.auth import api_auth
+from tendril.contacts.api import companies_router, contacts_router, fields_router
+from tendril.core.api import router as events_router
+from tendril.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Tendril API",
+    version="1",
+    description="Contacts, companies, the event log and everything built on them. "
+    'Errors are `{"detail": "<message>", "field": "<name or null>"}`.',
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, field: str | None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "field": field}, status=status)
+
+
+def _field_path(loc: list[Any] | tuple[Any, ...]) -> str | None:
+    # ninja prefixes the place ("body", "query", "path") and sometimes the parameter name.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "data")]
+    if len(parts) > 1 and parts[0] in ("payload", "params", "body_data"):
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.message, exc.field)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    field = _field_path(first.get("loc", ()))
+    message = first.get("msg", "invalid input")
+    if first.get("type") == "extra_forbidden":
+        message = f"unknown field '{field}'"
+    detail = f"{field}: {message}" if field and first.get("type") != "extra_forbidden" else message
+    return _error(request, 422, detail, field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request, 401, "missing or invalid API key (send 'Authorization: Bearer <key>')", None
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = "the request body is not valid JSON"
+    return _error(request, exc.status_code, detail, None)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return _error(request, 500, "something went wrong on our side; it has been logged", None)
+
+
+api.add_router("/v1/contacts", contacts_router)
+api.add_router("/v1/companies", companies_router)
+api.add_router("/v1/custom-fields", fields_router)
+api.add_router("/v1/events", events_router)
+api.add_router("/v1", accounts_router)

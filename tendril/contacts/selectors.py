@@ -1,0 +1,157 @@
+"""Reads of contacts and companies: lists with filters, one record, timelines, GDPR export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from tendril.accounts.models import ApiKey, User
+from tendril.contacts.models import Company, Consent, Contact, CustomField
+from tendril.core.errors import NotFound
+from tendril.core.models import Event
+
+HOT_SCORE = 10
+WARM_SCORE = 5
+
+
+def grade_for(score: int) -> str:
+    """Hot / warm / cold; the scoring capability makes the thresholds configurable."""
+    if score >= HOT_SCORE:
+        return "hot"
+    if score >= WARM_SCORE:
+        return "warm"
+    return "cold"
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    email: str | None = None
+    q: str | None = None
+    stage: str | None = None
+    grade: str | None = None
+    owner: int | None = None
+    company: int | None = None
+    source: str | None = None
+    segment: int | None = None
+
+
+def contact_ids_existing(*, ids: Iterable[int]) -> set[int]:
+    return set(Contact.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def contact_list(*, filters: ContactFilters) -> QuerySet[Contact]:
+    contacts = Contact.objects.select_related("company", "owner")
+    if filters.email:
+        contacts = contacts.filter(email=filters.email.strip().lower())
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            contacts = contacts.filter(
+                Q(email__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(company__name__icontains=word)
+            )
+    if filters.stage:
+        contacts = contacts.filter(stage=filters.stage)
+    if filters.grade == "hot":
+        contacts = contacts.filter(score__gte=HOT_SCORE)
+    elif filters.grade == "warm":
+        contacts = contacts.filter(score__gte=WARM_SCORE, score__lt=HOT_SCORE)
+    elif filters.grade == "cold":
+        contacts = contacts.filter(score__lt=WARM_SCORE)
+    if filters.owner is not None:
+        contacts = contacts.filter(owner_id=filters.owner)
+    if filters.company is not None:
+        contacts = contacts.filter(company_id=filters.company)
+    if filters.source:
+        contacts = contacts.filter(source=filters.source)
+    if filters.segment is not None:
+        # Segments arrive with the qualification capability; until then no contact is in one.
+        contacts = contacts.none()
+    return contacts.order_by("-created_at", "-id")
+
+
+def contact_get_for(viewer: User | ApiKey, contact_id: int) -> Contact:
+    """A contact the viewer may see; 404 otherwise (every role sees every contact today)."""
+    contact = (
+        Contact.objects.select_related("company", "owner")
+        .prefetch_related("consents")
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    return contact
+
+
+def contact_timeline(*, contact: Contact) -> QuerySet[Event]:
+    return Event.objects.filter(contact=contact).order_by("-occurred_at", "-id")
+
+
+def contact_consents(contact: Contact) -> list[Consent]:
+    return sorted(contact.consents.all(), key=lambda c: c.channel)
+
+
+def company_list(*, q: str | None = None, industry: str | None = None) -> QuerySet[Company]:
+    companies = Company.objects.annotate(
+        contact_count=Count("contacts"), total_score=Sum("contacts__score")
+    )
+    if q:
+        companies = companies.filter(Q(name__icontains=q) | Q(domain__icontains=q))
+    if industry:
+        companies = companies.filter(industry__iexact=industry)
+    return companies.order_by("name", "id")
+
+
+def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
+    company = company_list().filter(pk=company_id).first()
+    if company is None:
+        raise NotFound(f"no company with id {company_id}")
+    return company
+
+
+def custom_field_list() -> QuerySet[CustomField]:
+    return CustomField.objects.all()
+
+
+def contact_personal_data(*, contact: Contact) -> dict[str, Any]:
+    """Everything Tendril holds about one person (GDPR access request), as plain JSON."""
+    return {
+        "contact": {
+            "id": contact.pk,
+            "email": contact.email,
+            "first_name": contact.first_name,
+            "last_name": contact.last_name,
+            "phone": contact.phone,
+            "source": contact.source,
+            "stage": contact.stage,
+            "score": contact.score,
+            "fields": contact.fields,
+            "created_at": contact.created_at.isoformat(),
+            "last_seen_at": contact.last_seen_at.isoformat() if contact.last_seen_at else None,
+            "company": contact.company.name if contact.company else None,
+            "owner": contact.owner.email if contact.owner else None,
+        },
+        "consent": [
+            {
+                "channel": c.channel,
+                "status": c.status,
+                "given_at": c.given_at.isoformat(),
+                "method": c.method,
+                "note": c.note,
+            }
+            for c in contact.consents.all()
+        ],
+        "events": [
+            {
+                "type": e.type,
+                "occurred_at": e.occurred_at.isoformat(),
+                "properties": e.properties,
+                "source": e.source,
+            }
+            for e in contact_timeline(contact=contact).iterator(chunk_size=2000)
+        ],
+    }

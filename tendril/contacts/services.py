@@ -1,0 +1,393 @@
+"""Contacts and companies: creating, updating, consent, custom fields and GDPR erasure."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from tendril.accounts.models import Role, User
+from tendril.accounts.services import Actor, audit_record
+from tendril.contacts.cleaning import contact_clean, email_clean
+from tendril.contacts.freemail import email_domain, is_company_domain
+from tendril.contacts.models import (
+    Company,
+    Consent,
+    Contact,
+    CustomField,
+    FieldType,
+    Suppression,
+)
+from tendril.core import clock
+from tendril.core.errors import Conflict, InvalidInput
+from tendril.core.models import Event, EventSource, VisitorLink
+from tendril.core.services import event_record
+
+# Event properties that never identify a person: kept when a contact is erased.
+ANONYMOUS_PROPERTIES = frozenset(
+    {"url", "title", "referrer", "form", "asset", "amount", "currency", "campaign", "path"}
+)
+
+
+def custom_field_definitions() -> dict[str, CustomField]:
+    return {f.key: f for f in CustomField.objects.all()}
+
+
+def company_name_from_domain(domain: str) -> str:
+    """``acme-logistics.co.th`` → ``Acme Logistics``: a readable name until someone edits it."""
+    label = domain.split(".")[0]
+    return label.replace("-", " ").replace("_", " ").title()
+
+
+def company_resolve(*, email: str, company: Mapping[str, Any] | None) -> Company | None:
+    """The company a contact belongs to: the one given, or the one behind the email domain."""
+    now = clock.now()
+    if company:
+        domain = company.get("domain")
+        found = None
+        if domain:
+            found = Company.objects.filter(domain=domain).first()
+        if found is None and company.get("name"):
+            found = Company.objects.filter(name__iexact=company["name"]).first()
+        if found is None:
+            return Company.objects.create(
+                name=company.get("name") or company_name_from_domain(domain or ""),
+                domain=domain,
+                industry=company.get("industry") or "",
+                employees=company.get("employees"),
+                created_at=now,
+                updated_at=now,
+            )
+        changed = False
+        for attr in ("industry", "employees", "domain"):
+            value = company.get(attr)
+            if value not in (None, "") and getattr(found, attr) != value:
+                setattr(found, attr, value)
+                changed = True
+        if changed:
+            found.updated_at = now
+            try:
+                with transaction.atomic():
+                    found.save()
+            except IntegrityError:
+                raise Conflict(
+                    f"another company already has the domain {company.get('domain')}",
+                    field="company.domain",
+                ) from None
+        return found
+    domain = email_domain(email)
+    if not is_company_domain(domain):
+        return None
+    found, _ = Company.objects.get_or_create(
+        domain=domain,
+        defaults={"name": company_name_from_domain(domain), "created_at": now, "updated_at": now},
+    )
+    return found
+
+
+def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
+    """Company id per company domain, creating the missing companies in bulk (for imports)."""
+    wanted = {d for d in domains if is_company_domain(d)}
+    if not wanted:
+        return {}
+    existing = dict(Company.objects.filter(domain__in=wanted).values_list("domain", "id"))
+    missing = wanted - existing.keys()
+    if missing:
+        now = clock.now()
+        Company.objects.bulk_create(
+            [
+                Company(domain=d, name=company_name_from_domain(d), created_at=now, updated_at=now)
+                for d in sorted(missing)
+            ],
+            ignore_conflicts=True,
+        )
+        existing.update(Company.objects.filter(domain__in=missing).values_list("domain", "id"))
+    return existing
+
+
+def _owner(owner_id: int | None) -> User | None:
+    if owner_id is None:
+        return None
+    owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None:
+        raise InvalidInput(f"no active user with id {owner_id}", field="owner")
+    return owner
+
+
+def consent_set(
+    *, contact: Contact, channel: str, status: str, method: str, note: str = ""
+) -> Consent | None:
+    """Record permission for one channel; returns the row, or None when nothing changed."""
+    current = Consent.objects.filter(contact=contact, channel=channel).first()
+    if current is not None and current.status == status:
+        return None
+    now = clock.now()
+    consent, _ = Consent.objects.update_or_create(
+        contact=contact,
+        channel=channel,
+        defaults={"status": status, "given_at": now, "method": method, "note": note[:200]},
+    )
+    event_record(
+        contact_id=contact.pk,
+        type="consent_changed",
+        properties={"channel": channel, "status": status, "method": method},
+    )
+    return consent
+
+
+def _apply(contact: Contact, values: Mapping[str, Any], *, method: str) -> list[str]:
+    """Copy cleaned values onto ``contact`` (unsaved); returns the names that changed."""
+    changed = []
+    for name in ("first_name", "last_name", "phone", "source", "stage"):
+        if name in values and getattr(contact, name) != values[name]:
+            setattr(contact, name, values[name])
+            changed.append(name)
+    if "owner" in values:
+        owner = _owner(values["owner"])
+        if contact.owner_id != (owner.pk if owner else None):
+            contact.owner = owner
+            changed.append("owner")
+    if "fields" in values:
+        merged = dict(contact.fields)
+        for key, value in values["fields"].items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        if merged != contact.fields:
+            contact.fields = merged
+            changed.append("fields")
+    if "company" in values or ("email" in values and contact.company_id is None):
+        company = company_resolve(email=contact.email, company=values.get("company"))
+        if (company.pk if company else None) != contact.company_id:
+            contact.company = company
+            changed.append("company")
+    return changed
+
+
+def _after_save(
+    contact: Contact,
+    values: Mapping[str, Any],
+    changed: list[str],
+    *,
+    method: str,
+    previous_stage: str | None,
+) -> None:
+    for channel, status in values.get("consent", {}).items():
+        consent_set(contact=contact, channel=channel, status=status, method=method)
+    if "stage" in changed and previous_stage is not None:
+        event_record(
+            contact_id=contact.pk,
+            type="stage_changed",
+            properties={"from": previous_stage, "to": contact.stage, "by": method},
+        )
+    if "owner" in changed:
+        event_record(
+            contact_id=contact.pk,
+            type="owner_assigned",
+            properties={"owner": contact.owner.email if contact.owner else None},
+        )
+
+
+def contact_create(*, data: Mapping[str, Any], by: Actor, method: str = EventSource.API) -> Contact:
+    """Create a contact; an email already present is a conflict naming the existing id."""
+    values = contact_clean(data, custom_field_definitions(), partial=False)
+    with transaction.atomic():
+        existing = (
+            Contact.objects.filter(email=values["email"]).values_list("pk", flat=True).first()
+        )
+        if existing is not None:
+            raise Conflict(
+                f"a contact with this email already exists (id {existing})", field="email"
+            )
+        return _create(values, by=by, method=method)
+
+
+def _create(values: Mapping[str, Any], *, by: Actor, method: str) -> Contact:
+    now = clock.now()
+    contact = Contact(email=values["email"], created_at=now, updated_at=now)
+    if "source" not in values:
+        contact.source = method
+    if "owner" not in values and isinstance(by, User) and by.role == Role.SALES:
+        contact.owner = by
+    _apply(contact, {**values, "company": values.get("company")}, method=method)
+    contact.save()
+    event_record(
+        contact_id=contact.pk, type="contact_created", properties={"source": contact.source}
+    )
+    _after_save(contact, values, [], method=method, previous_stage=None)
+    return contact
+
+
+def contact_update(
+    *, contact: Contact, data: Mapping[str, Any], by: Actor, method: str = EventSource.API
+) -> Contact:
+    """Change the given fields; an email change must not collide with another contact."""
+    values = contact_clean(data, custom_field_definitions(), partial=True)
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        previous_stage = contact.stage
+        changed = []
+        if "email" in values and values["email"] != contact.email:
+            if Contact.objects.filter(email=values["email"]).exclude(pk=contact.pk).exists():
+                raise Conflict("another contact already has this email", field="email")
+            contact.email = values["email"]
+            changed.append("email")
+        changed += _apply(contact, values, method=method)
+        if changed:
+            contact.updated_at = clock.now()
+            contact.save()
+            event_record(
+                contact_id=contact.pk,
+                type="contact_updated",
+                properties={"changed": sorted(set(changed)), "by": method},
+            )
+        _after_save(contact, values, changed, method=method, previous_stage=previous_stage)
+    return contact
+
+
+def contact_upsert(
+    *, data: Mapping[str, Any], by: Actor, method: str = EventSource.API
+) -> tuple[Contact, bool]:
+    """Create the contact, or update the one with the same email; says whether it was new."""
+    email = email_clean(data.get("email"))
+    existing = Contact.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            return contact_create(data=data, by=by, method=method), True
+        except Conflict:  # created by someone else in between: fall through to the update
+            existing = Contact.objects.get(email=email)
+    body = {k: v for k, v in data.items() if k != "email"}
+    return contact_update(contact=existing, data=body, by=by, method=method), False
+
+
+def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str, int]:
+    """Contact id per email, creating bare contacts for the unknown ones (event ingest)."""
+    cleaned = {email_clean(e) for e in emails}
+    found = dict(Contact.objects.filter(email__in=cleaned).values_list("email", "id"))
+    missing = sorted(cleaned - found.keys())
+    if missing:
+        now = clock.now()
+        companies = companies_for_domains(email_domain(e) for e in missing)
+        Contact.objects.bulk_create(
+            [
+                Contact(
+                    email=e,
+                    source=source,
+                    company_id=companies.get(email_domain(e)),
+                    created_at=now,
+                    updated_at=now,
+                )
+                for e in missing
+            ],
+            ignore_conflicts=True,
+        )
+        created = dict(Contact.objects.filter(email__in=missing).values_list("email", "id"))
+        Event.objects.bulk_create(
+            [
+                Event(
+                    contact_id=cid,
+                    type="contact_created",
+                    properties={"source": source},
+                    occurred_at=now,
+                    received_at=now,
+                    source=EventSource.SYSTEM,
+                )
+                for cid in created.values()
+            ]
+        )
+        found.update(created)
+    return found
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def contact_erase(*, contact: Contact, by: Actor) -> None:
+    """GDPR erasure: the person is gone; their events stay, anonymised, for aggregate reports.
+
+    The address goes on the suppression list as a hash, so it is never mailed again without
+    the list itself holding it.
+    """
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
+        events = Event.objects.filter(contact=contact)
+        for event in events.iterator(chunk_size=2000):
+            event.properties = {
+                k: v for k, v in event.properties.items() if k in ANONYMOUS_PROPERTIES
+            }
+            event.contact = None
+            event.visitor_id = ""
+            event.save(update_fields=["properties", "contact", "visitor_id"])
+        VisitorLink.objects.filter(contact=contact).delete()
+        Suppression.objects.get_or_create(
+            email_hash=email_hash(contact.email),
+            defaults={"reason": "erased", "created_at": clock.now()},
+        )
+        contact_id = contact.pk
+        contact.delete()
+        audit_record(
+            actor=by,
+            action="contact.erase",
+            target_type="contact",
+            target_id=contact_id,
+            detail={"email_hash": email_hash(contact.email)},
+        )
+
+
+def custom_field_create(
+    *, key: str, label: str, type: str, choices: list[str] | None = None, by: Actor
+) -> CustomField:
+    label = label.strip()
+    key = slugify(key or label).replace("-", "_")
+    if not label:
+        raise InvalidInput("give the field a label", field="label")
+    if not key:
+        raise InvalidInput("the key must have letters or digits", field="key")
+    if type not in FieldType.values:
+        raise InvalidInput(f"type must be one of {', '.join(FieldType.values)}", field="type")
+    options = [c.strip() for c in (choices or []) if c.strip()]
+    if type == FieldType.CHOICE and not options:
+        raise InvalidInput("a choice field needs at least one choice", field="choices")
+    if CustomField.objects.filter(key=key).exists():
+        raise Conflict(f"a custom field with the key '{key}' already exists", field="key")
+    with transaction.atomic():
+        definition = CustomField.objects.create(
+            key=key,
+            label=label,
+            type=type,
+            choices=options if type == FieldType.CHOICE else [],
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=by,
+            action="custom_field.create",
+            target_type="custom_field",
+            target_id=key,
+            detail={"type": type},
+        )
+    return definition
+
+
+def custom_field_delete(*, definition: CustomField, by: Actor) -> int:
+    """Delete a field and its values from every contact; returns how many contacts had one."""
+    with transaction.atomic():
+        holders = Contact.objects.filter(fields__has_key=definition.key)
+        count = 0
+        for contact in holders.iterator(chunk_size=2000):
+            contact.fields.pop(definition.key, None)
+            contact.save(update_fields=["fields"])
+            count += 1
+        audit_record(
+            actor=by,
+            action="custom_field.delete",
+            target_type="custom_field",
+            target_id=definition.key,
+            detail={"label": definition.label, "values_removed": count},
+        )
+        definition.delete()
+    return count

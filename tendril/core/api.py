@@ -1,0 +1,165 @@
+"""``/api/v1/events``: posting facts into the event log, one at a time or in batches."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+from pydantic import ValidationError as PydanticError
+
+from tendril.core.errors import InvalidInput, MalformedInput
+from tendril.core.models import Event
+from tendril.core.pagination import PageParams, page_of
+from tendril.core.services import NewEvent, events_ingest
+
+router = Router(tags=["events"])
+MAX_BATCH = 1000
+
+
+class ContactRef(Schema):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(..., max_length=254)
+
+
+class EventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    contact: ContactRef | None = None
+    contact_id: int | None = Field(None, ge=1, le=2**62)
+    visitor_id: str | None = Field(None, max_length=64)
+    type: str = Field(..., max_length=80)
+    properties: dict[str, Any] = Field(default_factory=dict)
+    occurred_at: datetime | None = None
+
+    def to_new_event(self) -> NewEvent:
+        return NewEvent(
+            type=self.type,
+            properties=self.properties,
+            occurred_at=self.occurred_at,
+            contact_id=self.contact_id,
+            email=self.contact.email if self.contact else None,
+            visitor_id=self.visitor_id or "",
+        )
+
+
+class EventAccepted(Schema):
+    id: int
+
+
+class ItemError(Schema):
+    index: int
+    detail: str
+    field: str | None
+
+
+class BatchResult(Schema):
+    accepted: int
+    ids: list[int | None]
+    rejected: list[ItemError]
+
+
+class EventOut(Schema):
+    id: int
+    contact_id: int | None
+    visitor_id: str
+    type: str
+    properties: dict[str, Any]
+    occurred_at: datetime
+    received_at: datetime
+    source: str
+
+
+class EventFilters(PageParams):
+    contact_id: int | None = Field(None, ge=1, le=2**62)
+    type: str | None = Field(None, max_length=80)
+    since: datetime | None = None
+
+
+def _email_checked(item: EventIn) -> EventIn:
+    """Reject a malformed email here so one bad item cannot fail the whole batch later."""
+    from tendril.contacts.cleaning import email_clean
+
+    if item.contact is not None:
+        email_clean(item.contact.email, field="contact.email")
+    return item
+
+
+@router.post("", response={202: EventAccepted}, summary="Record one event")
+def event_post(request: HttpRequest, payload: EventIn) -> tuple[int, dict[str, int]]:
+    result = events_ingest(items=[_email_checked(payload).to_new_event()])
+    if result.errors:
+        raise result.errors[0][1]
+    return 202, {"id": result.ids[0]}
+
+
+_BATCH_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "maxItems": MAX_BATCH,
+                    "items": {"$ref": "#/components/schemas/EventIn"},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/batch",
+    response={202: BatchResult},
+    openapi_extra=_BATCH_SCHEMA,
+    summary="Record up to 1,000 events; bad items are reported by index, good ones stored",
+)
+def event_batch(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedInput("the request body is not valid JSON") from None
+    if isinstance(body, dict) and isinstance(body.get("events"), list):
+        body = body["events"]
+    if not isinstance(body, list):
+        raise InvalidInput("send a JSON list of events", field=None)
+    if len(body) > MAX_BATCH:
+        raise InvalidInput(f"a batch holds at most {MAX_BATCH} events, not {len(body)}")
+    items: list[NewEvent] = []
+    positions: list[int] = []
+    rejected: list[dict[str, Any]] = []
+    for index, raw in enumerate(body):
+        try:
+            items.append(_email_checked(EventIn.model_validate(raw)).to_new_event())
+            positions.append(index)
+        except PydanticError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or None
+            rejected.append({"index": index, "detail": f"{field}: {first['msg']}", "field": field})
+        except InvalidInput as exc:
+            rejected.append({"index": index, "detail": exc.message, "field": exc.field})
+    result = events_ingest(items=items)
+    ids: list[int | None] = [None] * len(body)
+    for position, event_id in zip(positions, result.ids, strict=True):
+        ids[position] = event_id
+    for item_index, error in result.errors:
+        rejected.append(
+            {"index": positions[item_index], "detail": error.message, "field": error.field}
+        )
+    rejected.sort(key=lambda r: r["index"])
+    return 202, {"accepted": result.accepted, "ids": ids, "rejected": rejected}
+
+
+@router.get("", response={200: dict[str, Any]}, summary="List events, newest first")
+def event_list(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, Any]:
+    events = Event.objects.order_by("-occurred_at", "-id")
+    if filters.contact_id is not None:
+        events = events.filter(contact_id=filters.contact_id)
+    if filters.type:
+        events = events.filter(type=filters.type)
+    if filters.since:
+        events = events.filter(occurred_at__gte=filters.since)
+    return page_of(events, filters, lambda e: EventOut.from_orm(e).model_dump(mode="json"))

@@ -1,0 +1,168 @@
+"""Django settings for Tendril, read from the environment (see README, "Configuration").
+
+Every value comes through ``tendril.core.config`` so that a malformed variable stops start-up with
+one clear line. The same settings serve the web process, the workers and the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import dj_database_url
+
+from tendril.core.config import ConfigError, env_bool, env_int, env_str, env_url, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("TENDRIL_VAR_DIR", "var")).resolve()
+
+SECRET_KEY = secret_key(VAR_DIR)
+DEBUG = env_bool("TENDRIL_DEBUG", False)
+
+BASE_URL = env_url("TENDRIL_BASE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip(
+    "/"
+)
+_base_host = urlsplit(BASE_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = sorted(
+    {_base_host, "127.0.0.1", "localhost", "testserver"}
+    | {h.strip() for h in env_str("TENDRIL_ALLOWED_HOSTS").split(",") if h.strip()}
+)
+CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL.startswith("https://") else []
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "tendril.core",
+    "tendril.accounts",
+    "tendril.contacts",
+    "tendril.ui",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tendril.core.middleware.RequestTooBigMiddleware",
+]
+
+ROOT_URLCONF = "tendril.urls"
+WSGI_APPLICATION = "tendril.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tendril.ui.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+_default_db = f"sqlite:///{VAR_DIR / 'tendril.sqlite3'}"
+_db_url = env_url("DATABASE_URL", _default_db, schemes=("sqlite", "postgres", "postgresql"))
+try:
+    _db = dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)
+except ValueError as exc:  # pragma: no cover - dj_database_url already checked the scheme
+    raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # WAL lets readers work while the worker writes; IMMEDIATE takes the write lock up front
+        # so two threads never deadlock upgrading a read lock.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
+
+# --- Background work ------------------------------------------------------------------------
+BROKER_URL = env_url("BROKER_URL", "", schemes=("redis", "rediss", "amqp", "pyamqp"))
+# Events newer than this are left for the next pass: on PostgreSQL, ids are handed out before
+# commit, so a consumer that read right up to the newest id could skip a slower transaction.
+EVENT_SETTLE_SECONDS = env_int("TENDRIL_EVENT_SETTLE_SECONDS", 2 if IS_POSTGRES else 0)
+
+# --- Email ----------------------------------------------------------------------------------
+_email_url = env_url(
+    "EMAIL_URL", "console://", schemes=("smtp", "smtps", "smtp+tls", "console", "file")
+)
+_email = urlsplit(_email_url)
+if _email.scheme == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+elif _email.scheme == "file":
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _email.path or str(VAR_DIR / "mail")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+DEFAULT_FROM_EMAIL = env_str("TENDRIL_FROM_EMAIL", f"Tendril <no-reply@{_base_host}>")
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "ui:login"
+LOGIN_REDIRECT_URL = "ui:home"
+LOGOUT_REDIRECT_URL = "ui:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Requests -------------------------------------------------------------------------------
+# A batch of 1,000 events fits well inside 5 MB; bigger bodies get a 413, not a 500.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TENDRIL_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MAX_IMPORT_BYTES = env_int("TENDRIL_MAX_IMPORT_BYTES", 512 * 1024 * 1024, minimum=1024)
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt"), ("th", "ภาษาไทย")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("TENDRIL_TIME_ZONE", "UTC")
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TENDRIL_LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

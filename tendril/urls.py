@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+from tendril.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("", include("tendril.ui.urls")),
+]
