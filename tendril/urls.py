@@ -4,5 +4,6 @@ from tendril.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("", include("tendril.contacts.urls")),
     path("", include("tendril.ui.urls")),
 ]
