@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import apikey_create
+from tests.services_up import answers
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _answers(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname, parts.port or 0), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def _service_missing(marker: str) -> str | None:
@@ -31,12 +21,12 @@ def _service_missing(marker: str) -> str | None:
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith("postgres"):
             return "needs DATABASE_URL=postgres://..."
-        return None if _answers(url) else f"PostgreSQL at {url} does not answer"
+        return None if answers(url) else f"PostgreSQL at {url} does not answer"
     if marker == "redis":
         url = os.environ.get("BROKER_URL", "")
         if not url:
             return "needs BROKER_URL=redis://..."
-        return None if _answers(url) else f"the broker at {url} does not answer"
+        return None if answers(url) else f"the broker at {url} does not answer"
     if marker == "browser":
         return None if os.path.exists("/usr/bin/chromium") else "needs /usr/bin/chromium"
     return None

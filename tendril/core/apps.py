@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Consumers register themselves on import; importing them here makes the registry
-        # complete in every process (web, worker, CLI) before the first batch is read.
+        # Consumers and periodic jobs register themselves on import; importing them here makes
+        # the registries complete in every process (web, worker, CLI) before the first tick.
         from tendril.contacts import consumers  # noqa: F401
+        from tendril.core import tasks  # noqa: F401
