@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tendril.core import clock
 from tendril.core.errors import DomainError, InvalidInput, NotFound
@@ -141,20 +142,19 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
     with transaction.atomic():
         contacts, linked = _resolve_contacts(items, ok, errors) if ok else ({}, {})
         rows = [
-            Event(
-                contact_id=contacts[index],
-                visitor_id=items[index].visitor_id,
-                type=event_type,
-                properties=items[index].properties,
-                occurred_at=items[index].occurred_at or now,
-                received_at=now,
-                source=source,
+            (
+                contacts[index],
+                items[index].visitor_id,
+                event_type,
+                items[index].properties,
+                items[index].occurred_at or now,
+                now,
+                source,
             )
             for index, event_type in ok.items()
         ]
-        Event.objects.bulk_create(rows, batch_size=1000)
-        for index, row in zip(ok, rows, strict=True):
-            ids[index] = row.pk
+        for index, event_id in zip(ok, _events_insert(rows), strict=True):
+            ids[index] = event_id
         identified = {
             (items[index].visitor_id, contacts[index])
             for index in ok
@@ -166,6 +166,51 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
             visitor_identify(visitor_id=visitor_id, contact_id=contact_id)
     errors.sort(key=lambda pair: pair[0])
     return IngestResult(ids=ids, errors=errors)
+
+
+EventRow = tuple[int | None, str, str, dict[str, Any], datetime, datetime, str]
+_EVENT_COLUMNS = (
+    "contact_id",
+    "visitor_id",
+    "type",
+    "properties",
+    "occurred_at",
+    "received_at",
+    "source",
+)
+
+
+def _events_insert(rows: list[EventRow]) -> list[int]:
+    """Insert ``rows`` (in ``_EVENT_COLUMNS`` order) and return their ids.
+
+    On PostgreSQL this is one ``COPY`` with ids drawn from the sequence up front: measured with
+    bench/event_ingest.py (100k events, 2 cores), the ORM's ``bulk_create`` spent 0.11 s of a
+    0.21 s batch of 1,000 quoting arrays and building model instances in Python; with ``COPY``
+    the whole batch takes 0.05 s (figures in bench/RESULTS.md).
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        events = [Event(**dict(zip(_EVENT_COLUMNS, row, strict=True))) for row in rows]
+        Event.objects.bulk_create(events, batch_size=1000)
+        return [event.pk for event in events]
+    table = Event._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+            [len(rows)],
+        )
+        ids = [new_id for (new_id,) in cursor.fetchall()]
+        columns = ", ".join(("id", *_EVENT_COLUMNS))
+        dumps = json.dumps
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for new_id, (contact_id, visitor, kind, props, occurred, received, source) in zip(
+                ids, rows, strict=True
+            ):
+                copy.write_row(
+                    (new_id, contact_id, visitor, kind, dumps(props), occurred, received, source)
+                )
+    return ids
 
 
 def visitor_identify(*, visitor_id: str, contact_id: int) -> int:

@@ -1,0 +1,209 @@
+"""Event ingest through ``POST /api/v1/events/batch`` into PostgreSQL, against a raw ``COPY``.
+
+Both runs write the same rows into the same table of a scratch database, in the same process
+run, so the ratio says what the HTTP + validation + ORM path costs on this machine today.
+
+    python bench/event_ingest.py [--events 100000] [--clients 2] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BATCH = 1000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def make_events(n: int, emails: list[str], seed: int = 11) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    start = datetime(2026, 9, 1, tzinfo=UTC)
+    pages = ["/pricing", "/features/automation", "/blog/lead-scoring-101", "/case-studies/siam"]
+    return [
+        {
+            "contact": {"email": rng.choice(emails)},
+            "type": "page_view",
+            "properties": {
+                "url": "https://tendril.example" + rng.choice(pages),
+                "title": "Tendril",
+                "referrer": "https://www.google.com/",
+                "utm_source": rng.choice(["newsletter", "google", "linkedin"]),
+            },
+            "occurred_at": (start + timedelta(seconds=i * 7)).isoformat(),
+        }
+        for i in range(n)
+    ]
+
+
+def post_batches(port: int, key: str, bodies: list[bytes], clients: int) -> float:
+    """Send every body from ``clients`` threads over keep-alive connections; returns seconds."""
+    queue = list(enumerate(bodies))
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        while True:
+            with lock:
+                if not queue:
+                    break
+                _, body = queue.pop()
+            conn.request("POST", "/api/v1/events/batch", body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            if response.status != 202 or json.loads(payload)["accepted"] != BATCH:
+                failures.append(f"{response.status} {payload[:200]!r}")
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"ingest failed: {failures[0]}")
+    return took
+
+
+def copy_rows(events: list[dict[str, object]], contact_ids: dict[str, int]) -> float:
+    """The baseline: psycopg's COPY of the same rows the API stored."""
+    from django.db import connection
+
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        columns = "contact_id, visitor_id, type, properties, occurred_at, received_at, source"
+        with raw.copy(f"COPY core_event ({columns}) FROM STDIN") as copy:
+            for e in events:
+                copy.write_row(
+                    (
+                        contact_ids[e["contact"]["email"]],  # type: ignore[index]
+                        "",
+                        e["type"],
+                        json.dumps(e["properties"]),
+                        e["occurred_at"],
+                        now,
+                        "api",
+                    )
+                )
+    connection.commit() if not connection.get_autocommit() else None
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--contacts", type=int, default=5_000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="server threads")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_events")
+    args = parser.parse_args()
+    n = args.events - args.events % BATCH
+
+    recreate_database(args.database_url)
+    env = {**os.environ, "DATABASE_URL": args.database_url, "TENDRIL_VAR_DIR": "/tmp/tendril-bench"}
+    env.pop("BROKER_URL", None)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tendril.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tendril.accounts.services import apikey_create
+    from tendril.core.models import Event
+
+    call_command("migrate", verbosity=0)
+    emails = [f"person{i}@company{i % 700}.example.vn" for i in range(args.contacts)]
+    print(f"creating {len(emails):,} contacts…", flush=True)
+    from tendril.contacts.services import contacts_ensure_by_email
+
+    contact_ids = contacts_ensure_by_email(emails=emails, source="bench")
+    _, key = apikey_create(name="bench", role="marketer", by=None)
+    events = make_events(n, emails)
+    bodies = [json.dumps(events[i : i + BATCH]).encode() for i in range(0, n, BATCH)]
+    connection.close()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "waitress-serve"),
+            f"--port={port}",
+            f"--threads={args.threads}",
+            "--host=127.0.0.1",
+            "tendril.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        # Warm-up: one batch, then clear the table so both runs start from the same state.
+        post_batches(port, key, bodies[:1], 1)
+        Event.objects.filter(source="api").delete()
+        api_seconds = post_batches(port, key, bodies, args.clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    stored = Event.objects.filter(type="page_view").count()
+    assert stored == n, f"expected {n} stored events, found {stored}"
+    Event.objects.filter(type="page_view").delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE core_event") if connection.get_autocommit() else None
+    copy_seconds = copy_rows(events, contact_ids)
+    copied = Event.objects.filter(type="page_view").count()
+    assert copied == n, f"COPY stored {copied}"
+
+    api_rate, copy_rate = n / api_seconds, n / copy_seconds
+    print(
+        f"events: {n:,} in batches of {BATCH:,}, {args.clients} client threads, "
+        f"{args.threads} server threads, PostgreSQL"
+    )
+    print(f"API  /api/v1/events/batch : {api_seconds:7.2f} s  {api_rate:10,.0f} events/s")
+    print(f"COPY (baseline, same rows): {copy_seconds:7.2f} s  {copy_rate:10,.0f} events/s")
+    print(f"ratio API / COPY          : {api_rate / copy_rate:.2f}  (target >= 0.25)")
+
+
+if __name__ == "__main__":
+    main()
