@@ -6,18 +6,39 @@ import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from tendril.accounts.api import router as accounts_router
 from tendril.accounts.auth import api_auth
 from tendril.contacts.api import companies_router, contacts_router, fields_router
+from tendril.contacts.cleaning import storable_check
 from tendril.core.api import router as events_router
 from tendril.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
+
+class StorableParser(Parser):
+    """JSON bodies and query strings, refused up front when they hold text no column can store."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        storable_check(data)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        values = super().parse_querydict(data, list_fields, request)
+        storable_check({k: v for k, v in values.items() if isinstance(v, str | list)})
+        return values
+
+
 api = NinjaAPI(
+    parser=StorableParser(),
     title="Tendril API",
     version="1",
     description="Contacts, companies, the event log and everything built on them. "
@@ -33,8 +54,10 @@ def _error(request: HttpRequest, status: int, detail: str, field: str | None) ->
 
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str | None:
     # ninja prefixes the place ("body", "query", "path") and sometimes the parameter name.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "data")]
-    if len(parts) > 1 and parts[0] in ("payload", "params", "body_data"):
+    # A bad dictionary key is reported at "<name>.<key>.[key]"; the key is the field.
+    skipped = ("body", "query", "path", "form", "file", "data", "[key]")
+    parts = [str(p) for p in loc if p not in skipped]
+    if parts and parts[0] in ("payload", "params", "body_data"):
         parts = parts[1:]
     return ".".join(parts) or None
 
@@ -64,6 +87,8 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # raised by the parser, wrapped by ninja
+        return on_domain_error(request, exc.__cause__)
     detail = str(exc)
     if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
         detail = "the request body is not valid JSON"

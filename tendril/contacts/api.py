@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from tendril.accounts.auth import require_marketing
 from tendril.contacts import selectors
+from tendril.contacts.cleaning import storable_check
 from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.models import Company, Contact, CustomField
 from tendril.contacts.selectors import ContactFilters, grade_for
@@ -43,7 +44,7 @@ class CompanyIn(Schema):
 
 class ContactIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(..., max_length=254)
+    email: str = Field(..., max_length=254, json_schema_extra={"format": "email"})
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     phone: str | None = Field(None, max_length=40)
@@ -56,7 +57,9 @@ class ContactIn(Schema):
 
 
 class ContactPatch(ContactIn):
-    email: str | None = Field(None, max_length=254)  # type: ignore[assignment]
+    email: str | None = Field(  # type: ignore[assignment]
+        None, max_length=254, json_schema_extra={"format": "email"}
+    )
 
 
 class CompanyRef(Schema):
@@ -197,7 +200,7 @@ def contact_index(request: HttpRequest, params: Query[ContactQuery]) -> dict[str
     summary="Import contacts from a CSV file (header row; upsert by email)",
 )
 def contact_import(
-    request: HttpRequest, file: File[UploadedFile], mapping: str | None = None
+    request: HttpRequest, file: File[UploadedFile], mapping: Form[str | None] = None
 ) -> ImportReport:
     require_marketing(request.auth)
     return import_contacts_file(upload=file, mapping_json=mapping, by=request.auth)
@@ -350,6 +353,7 @@ def field_post(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, Custo
 )
 def field_delete(request: HttpRequest, key: str) -> tuple[int, None]:
     require_marketing(request.auth)
+    storable_check(key, field="key")
     definition = CustomField.objects.filter(key=key).first()
     if definition is None:
         raise NotFound(f"no custom field with the key '{key}'")

@@ -54,6 +54,37 @@ def _normalised_email(raw: str) -> str | None:
     return email
 
 
+def storable_check(value: object, *, field: str | None = None) -> None:
+    """Refuse text no database column can hold, anywhere in a parsed JSON value (keys too).
+
+    PostgreSQL rejects NUL characters in text and JSON, and a lone UTF-16 surrogate (legal in
+    JSON's ``\\ud800`` escapes) cannot be encoded at all; without this check both are a 500.
+    """
+    stack: list[tuple[object, str | None]] = [(value, field)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            _storable_text(item, path)
+        elif isinstance(item, Mapping):
+            for key, inner in item.items():
+                _storable_text(str(key), path)
+                stack.append((inner, f"{path}.{key}" if path else str(key)))
+        elif isinstance(item, list):
+            stack.extend((inner, path) for inner in item)
+
+
+def _storable_text(text: str, field: str | None) -> None:
+    where = field or "the request"
+    if "\x00" in text:
+        raise InvalidInput(f"{where} contains a NUL character", field=field)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"{where} contains text that is not valid Unicode", field=field
+        ) from None
+
+
 def email_clean(raw: object, *, field: str = "email") -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("an email address is required", field=field)

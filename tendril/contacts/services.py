@@ -339,11 +339,17 @@ def contact_erase(*, contact: Contact, by: Actor) -> None:
         )
 
 
+KEY_MAX = CustomField._meta.get_field("key").max_length or 50
+
+
 def custom_field_create(
     *, key: str, label: str, type: str, choices: list[str] | None = None, by: Actor
 ) -> CustomField:
     label = label.strip()
-    key = slugify(key or label).replace("-", "_")
+    if len(key) > KEY_MAX:
+        raise InvalidInput(f"the key is longer than {KEY_MAX} characters", field="key")
+    # A key made from a long label is cut to fit the column.
+    key = slugify(key or label).replace("-", "_")[:KEY_MAX].strip("_")
     if not label:
         raise InvalidInput("give the field a label", field="label")
     if not key:

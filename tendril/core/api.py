@@ -11,10 +11,11 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 
+from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import InvalidInput, MalformedInput
 from tendril.core.models import Event
 from tendril.core.pagination import PageParams, page_of
-from tendril.core.services import NewEvent, events_ingest
+from tendril.core.services import NewEvent, events_ingest, utc_clean
 
 router = Router(tags=["events"])
 MAX_BATCH = 1000
@@ -24,7 +25,7 @@ MAX_BATCH = 1000
 # a sixth of a 1,000-event batch (bench/event_ingest.py).
 class ContactRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: str = Field(..., max_length=254)
+    email: str = Field(..., max_length=254, json_schema_extra={"format": "email"})
 
 
 class EventIn(BaseModel):
@@ -32,7 +33,10 @@ class EventIn(BaseModel):
     contact: ContactRef | None = None
     contact_id: int | None = Field(None, ge=1, le=2**62)
     visitor_id: str | None = Field(None, max_length=64)
-    type: str = Field(..., max_length=80)
+    # Documented, not enforced here: normalise_type explains a bad name better than a regex.
+    type: str = Field(
+        ..., max_length=80, json_schema_extra={"pattern": r"^(custom:)?[A-Za-z0-9_.\-]{1,64}$"}
+    )
     properties: dict[str, Any] = Field(default_factory=dict)
     occurred_at: datetime | None = None
 
@@ -129,7 +133,7 @@ _BATCH_SCHEMA = {
 def event_batch(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise MalformedInput("the request body is not valid JSON") from None
     if isinstance(body, dict) and isinstance(body.get("events"), list):
         body = body["events"]
@@ -143,6 +147,7 @@ def event_batch(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     seen: dict[str, str] = {}
     for index, raw in enumerate(body):
         try:
+            storable_check(raw)
             items.append(_email_checked(EventIn.model_validate(raw), seen).to_new_event())
             positions.append(index)
         except PydanticError as exc:
@@ -171,5 +176,8 @@ def event_list(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, 
     if filters.type:
         events = events.filter(type=filters.type)
     if filters.since:
-        events = events.filter(occurred_at__gte=filters.since)
+        since = filters.since
+        if since.tzinfo is not None:
+            since = utc_clean(since, field="since")
+        events = events.filter(occurred_at__gte=since)
     return page_of(events, filters, lambda e: EventOut.from_orm(e).model_dump(mode="json"))

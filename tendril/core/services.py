@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -63,6 +63,18 @@ def event_record(
     )
 
 
+def utc_clean(value: datetime, *, field: str) -> datetime:
+    """The same instant in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{field} is out of range", field=field) from None
+
+
+def _occurred(item: NewEvent, now: datetime) -> datetime:
+    return utc_clean(item.occurred_at, field="occurred_at") if item.occurred_at else now
+
+
 def _check_item(item: NewEvent, now: datetime) -> str:
     try:
         event_type = normalise_type(item.type)
@@ -80,7 +92,7 @@ def _check_item(item: NewEvent, now: datetime) -> str:
                 "occurred_at needs a time zone offset, e.g. 2026-01-31T09:00:00+07:00",
                 field="occurred_at",
             )
-        if item.occurred_at > now + MAX_FUTURE:
+        if utc_clean(item.occurred_at, field="occurred_at") > now + MAX_FUTURE:
             raise InvalidInput("occurred_at is more than a day in the future", field="occurred_at")
     if item.contact_id is None and not item.email and not item.visitor_id:
         raise InvalidInput(
@@ -147,7 +159,7 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
                 items[index].visitor_id,
                 event_type,
                 items[index].properties,
-                items[index].occurred_at or now,
+                _occurred(items[index], now),
                 now,
                 source,
             )
