@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from tendril.accounts.auth import require_admin
+from tendril.accounts.auth import AuthedRequest, require_admin
 from tendril.accounts.models import ApiKey, AuditEntry, User
 from tendril.accounts.services import apikey_create, apikey_revoke
 from tendril.core.errors import NotFound
@@ -71,7 +70,7 @@ class Me(Schema):
 
 
 @router.get("/me", response={200: Me}, summary="Who the caller is and with which role")
-def me(request: HttpRequest) -> dict[str, str]:
+def me(request: AuthedRequest) -> dict[str, str]:
     caller = request.auth
     if isinstance(caller, ApiKey):
         return {"kind": "apikey", "name": caller.name, "role": caller.role}
@@ -79,20 +78,20 @@ def me(request: HttpRequest) -> dict[str, str]:
 
 
 @router.get("/apikeys", response={200: list[ApiKeyOut], **ERRORS}, tags=["accounts"])
-def apikey_index(request: HttpRequest) -> list[ApiKey]:
+def apikey_index(request: AuthedRequest) -> list[ApiKey]:
     require_admin(request.auth)
     return list(ApiKey.objects.order_by("-created_at"))
 
 
 @router.post("/apikeys", response={201: ApiKeyCreated, **ERRORS})
-def apikey_post(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
+def apikey_post(request: AuthedRequest, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
     require_admin(request.auth)
     key, secret = apikey_create(name=payload.name, role=payload.role, by=request.auth)
     return 201, {**ApiKeyOut.from_orm(key).model_dump(), "key": secret}
 
 
 @router.delete("/apikeys/{int:key_id}", response={204: None, **ERRORS}, summary="Revoke a key")
-def apikey_delete(request: HttpRequest, key_id: int) -> tuple[int, None]:
+def apikey_delete(request: AuthedRequest, key_id: int) -> tuple[int, None]:
     require_admin(request.auth)
     key = ApiKey.objects.filter(pk=key_id).first()
     if key is None:
@@ -102,13 +101,13 @@ def apikey_delete(request: HttpRequest, key_id: int) -> tuple[int, None]:
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
-def user_index(request: HttpRequest) -> list[User]:
+def user_index(request: AuthedRequest) -> list[User]:
     require_admin(request.auth)
     return list(User.objects.order_by("email"))
 
 
 @router.get("/audit", response={200: dict[str, Any], **ERRORS}, summary="The audit log")
-def audit_index(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+def audit_index(request: AuthedRequest, params: Query[PageParams]) -> dict[str, Any]:
     require_admin(request.auth)
     return page_of(
         AuditEntry.objects.all(), params, lambda a: AuditOut.from_orm(a).model_dump(mode="json")

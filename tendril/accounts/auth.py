@@ -15,6 +15,12 @@ from tendril.core.errors import Forbidden
 Caller = User | ApiKey
 
 
+class AuthedRequest(HttpRequest):
+    """A request that passed ``api_auth``: ninja sets ``auth`` to the caller."""
+
+    auth: Caller
+
+
 class BearerKey(HttpBearer):
     openapi_description = "An API key from Settings → API keys or `tendril apikey create`."
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
-from tendril.accounts.auth import require_marketing
+from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts import selectors
 from tendril.contacts.cleaning import storable_check
 from tendril.contacts.importer import ImportReport, import_contacts_file
@@ -166,7 +165,7 @@ def contact_out(contact: Contact) -> dict[str, Any]:
     }
 
 
-def _fresh(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+def _fresh(request: AuthedRequest, contact: Contact) -> dict[str, Any]:
     return contact_out(selectors.contact_get_for(request.auth, contact.pk))
 
 
@@ -174,7 +173,7 @@ ERRORS = {400: Error, 404: Error, 409: Error, 422: Error}
 
 
 @contacts_router.post("", response={201: ContactOut, **ERRORS}, summary="Create a contact")
-def contact_post(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+def contact_post(request: AuthedRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
     contact = contact_create(data=payload.model_dump(exclude_unset=True), by=request.auth)
     return 201, _fresh(request, contact)
 
@@ -182,13 +181,13 @@ def contact_post(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[st
 @contacts_router.put(
     "", response={200: ContactOut, 201: ContactOut, **ERRORS}, summary="Create or update by email"
 )
-def contact_put(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+def contact_put(request: AuthedRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
     contact, created = contact_upsert(data=payload.model_dump(exclude_unset=True), by=request.auth)
     return (201 if created else 200), _fresh(request, contact)
 
 
 @contacts_router.get("", response={200: ContactPage, **ERRORS}, summary="List contacts")
-def contact_index(request: HttpRequest, params: Query[ContactQuery]) -> dict[str, Any]:
+def contact_index(request: AuthedRequest, params: Query[ContactQuery]) -> dict[str, Any]:
     filters = ContactFilters(**params.model_dump(exclude={"page", "page_size"}, exclude_none=True))
     contacts = selectors.contact_list(filters=filters).prefetch_related("consents")
     return page_of(contacts, params, contact_out)
@@ -200,19 +199,19 @@ def contact_index(request: HttpRequest, params: Query[ContactQuery]) -> dict[str
     summary="Import contacts from a CSV file (header row; upsert by email)",
 )
 def contact_import(
-    request: HttpRequest, file: File[UploadedFile], mapping: Form[str | None] = None
+    request: AuthedRequest, file: File[UploadedFile], mapping: Form[str | None] = None
 ) -> ImportReport:
     require_marketing(request.auth)
     return import_contacts_file(upload=file, mapping_json=mapping, by=request.auth)
 
 
 @contacts_router.get("/{int:contact_id}", response={200: ContactOut, **ERRORS})
-def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+def contact_get(request: AuthedRequest, contact_id: int) -> dict[str, Any]:
     return contact_out(selectors.contact_get_for(request.auth, contact_id))
 
 
 @contacts_router.patch("/{int:contact_id}", response={200: ContactOut, **ERRORS})
-def contact_patch(request: HttpRequest, contact_id: int, payload: ContactPatch) -> dict[str, Any]:
+def contact_patch(request: AuthedRequest, contact_id: int, payload: ContactPatch) -> dict[str, Any]:
     contact = selectors.contact_get_for(request.auth, contact_id)
     contact = contact_update(
         contact=contact, data=payload.model_dump(exclude_unset=True), by=request.auth
@@ -225,7 +224,7 @@ def contact_patch(request: HttpRequest, contact_id: int, payload: ContactPatch) 
     response={204: None, **ERRORS},
     summary="Erase a person (GDPR): events stay anonymised, the address is suppressed",
 )
-def contact_delete(request: HttpRequest, contact_id: int) -> tuple[int, None]:
+def contact_delete(request: AuthedRequest, contact_id: int) -> tuple[int, None]:
     require_marketing(request.auth)
     contact_erase(contact=selectors.contact_get_for(request.auth, contact_id), by=request.auth)
     return 204, None
@@ -233,7 +232,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> tuple[int, None]:
 
 @contacts_router.get("/{int:contact_id}/timeline", response={200: TimelinePage, **ERRORS})
 def contact_timeline(
-    request: HttpRequest, contact_id: int, params: Query[PageParams]
+    request: AuthedRequest, contact_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     contact = selectors.contact_get_for(request.auth, contact_id)
     return page_of(selectors.contact_timeline(contact=contact), params, lambda e: e)
@@ -244,7 +243,7 @@ def contact_timeline(
     response={200: dict[str, Any], **ERRORS},
     summary="Everything held about one person (GDPR access request)",
 )
-def contact_export(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+def contact_export(request: AuthedRequest, contact_id: int) -> dict[str, Any]:
     contact = selectors.contact_get_for(request.auth, contact_id)
     return selectors.contact_personal_data(contact=contact)
 
@@ -291,7 +290,7 @@ def company_out(company: Company) -> dict[str, Any]:
 
 
 @companies_router.get("", response={200: CompanyPage, **ERRORS}, summary="List companies")
-def company_index(request: HttpRequest, params: Query[CompanyQuery]) -> dict[str, Any]:
+def company_index(request: AuthedRequest, params: Query[CompanyQuery]) -> dict[str, Any]:
     companies = selectors.company_list(q=params.q, industry=params.industry)
     return page_of(companies, params, company_out)
 
@@ -301,7 +300,7 @@ def company_index(request: HttpRequest, params: Query[CompanyQuery]) -> dict[str
     response={200: CompanyDetail, **ERRORS},
     summary="One company, with its contacts and their total score",
 )
-def company_get(request: HttpRequest, company_id: int) -> dict[str, Any]:
+def company_get(request: AuthedRequest, company_id: int) -> dict[str, Any]:
     company = selectors.company_get_for(request.auth, company_id)
     contacts = selectors.contact_list(filters=ContactFilters(company=company.pk))
     return {
@@ -329,12 +328,12 @@ class CustomFieldOut(Schema):
 
 
 @fields_router.get("", response={200: list[CustomFieldOut]}, summary="Custom contact fields")
-def field_index(request: HttpRequest) -> list[CustomField]:
+def field_index(request: AuthedRequest) -> list[CustomField]:
     return list(selectors.custom_field_list())
 
 
 @fields_router.post("", response={201: CustomFieldOut, **ERRORS}, summary="Add a custom field")
-def field_post(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, CustomField]:
+def field_post(request: AuthedRequest, payload: CustomFieldIn) -> tuple[int, CustomField]:
     require_marketing(request.auth)
     definition = custom_field_create(
         key=payload.key or "",
@@ -351,7 +350,7 @@ def field_post(request: HttpRequest, payload: CustomFieldIn) -> tuple[int, Custo
     response={204: None, **ERRORS},
     summary="Delete a custom field and its values on every contact",
 )
-def field_delete(request: HttpRequest, key: str) -> tuple[int, None]:
+def field_delete(request: AuthedRequest, key: str) -> tuple[int, None]:
     require_marketing(request.auth)
     storable_check(key, field="key")
     definition = CustomField.objects.filter(key=key).first()

@@ -93,7 +93,11 @@ def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
     wanted = {d for d in domains if is_company_domain(d)}
     if not wanted:
         return {}
-    existing = dict(Company.objects.filter(domain__in=wanted).values_list("domain", "id"))
+    existing: dict[str, int] = {
+        domain: pk
+        for domain, pk in Company.objects.filter(domain__in=wanted).values_list("domain", "id")
+        if domain
+    }
     missing = wanted - existing.keys()
     if missing:
         now = clock.now()
@@ -104,7 +108,8 @@ def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
             ],
             ignore_conflicts=True,
         )
-        existing.update(Company.objects.filter(domain__in=missing).values_list("domain", "id"))
+        created = Company.objects.filter(domain__in=missing).values_list("domain", "id")
+        existing.update((domain, pk) for domain, pk in created if domain)
     return existing
 
 

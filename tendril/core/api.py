@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 
+from tendril.accounts.auth import AuthedRequest
 from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import InvalidInput, MalformedInput
 from tendril.core.models import Event
@@ -101,11 +101,12 @@ def _email_checked(item: EventIn, seen: dict[str, str] | None = None) -> EventIn
 
 
 @router.post("", response={202: EventAccepted}, summary="Record one event")
-def event_post(request: HttpRequest, payload: EventIn) -> tuple[int, dict[str, int]]:
+def event_post(request: AuthedRequest, payload: EventIn) -> tuple[int, dict[str, int]]:
     result = events_ingest(items=[_email_checked(payload).to_new_event()])
-    if result.errors:
+    event_id = result.ids[0]
+    if event_id is None:
         raise result.errors[0][1]
-    return 202, {"id": result.ids[0]}
+    return 202, {"id": event_id}
 
 
 _BATCH_SCHEMA = {
@@ -130,7 +131,7 @@ _BATCH_SCHEMA = {
     openapi_extra=_BATCH_SCHEMA,
     summary="Record up to 1,000 events; bad items are reported by index, good ones stored",
 )
-def event_batch(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def event_batch(request: AuthedRequest) -> tuple[int, dict[str, Any]]:
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -169,7 +170,7 @@ def event_batch(request: HttpRequest) -> tuple[int, dict[str, Any]]:
 
 
 @router.get("", response={200: dict[str, Any]}, summary="List events, newest first")
-def event_list(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, Any]:
+def event_list(request: AuthedRequest, filters: Query[EventFilters]) -> dict[str, Any]:
     events = Event.objects.order_by("-occurred_at", "-id")
     if filters.contact_id is not None:
         events = events.filter(contact_id=filters.contact_id)

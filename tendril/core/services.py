@@ -112,9 +112,9 @@ def _resolve_contacts(
     from tendril.contacts.selectors import contact_ids_existing
     from tendril.contacts.services import contacts_ensure_by_email
 
-    wanted_ids = {items[i].contact_id for i in ok if items[i].contact_id is not None}
+    wanted_ids = {cid for i in ok if (cid := items[i].contact_id) is not None}
     known_ids = contact_ids_existing(ids=wanted_ids) if wanted_ids else set()
-    emails = {items[i].email for i in ok if items[i].contact_id is None and items[i].email}
+    emails = {e for i in ok if items[i].contact_id is None and (e := items[i].email)}
     by_email = contacts_ensure_by_email(emails=emails, source="api") if emails else {}
     visitors = {items[i].visitor_id for i in ok if items[i].visitor_id}
     linked = dict(
@@ -168,11 +168,11 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
         for index, event_id in zip(ok, _events_insert(rows), strict=True):
             ids[index] = event_id
         identified = {
-            (items[index].visitor_id, contacts[index])
+            (visitor_id, contact_id)
             for index in ok
-            if items[index].visitor_id
-            and contacts[index] is not None
-            and linked.get(items[index].visitor_id) != contacts[index]
+            if (visitor_id := items[index].visitor_id)
+            and (contact_id := contacts[index]) is not None
+            and linked.get(visitor_id) != contact_id
         }
         for visitor_id, contact_id in identified:
             visitor_identify(visitor_id=visitor_id, contact_id=contact_id)
