@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from tendril.accounts.auth import AuthedRequest, require_admin
@@ -84,20 +84,20 @@ def apikey_index(request: AuthedRequest) -> list[ApiKey]:
 
 
 @router.post("/apikeys", response={201: ApiKeyCreated, **ERRORS})
-def apikey_post(request: AuthedRequest, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
+def apikey_post(request: AuthedRequest, payload: ApiKeyIn) -> Status[dict[str, Any]]:
     require_admin(request.auth)
     key, secret = apikey_create(name=payload.name, role=payload.role, by=request.auth)
-    return 201, {**ApiKeyOut.from_orm(key).model_dump(), "key": secret}
+    return Status(201, {**ApiKeyOut.from_orm(key).model_dump(), "key": secret})
 
 
 @router.delete("/apikeys/{int:key_id}", response={204: None, **ERRORS}, summary="Revoke a key")
-def apikey_delete(request: AuthedRequest, key_id: int) -> tuple[int, None]:
+def apikey_delete(request: AuthedRequest, key_id: int) -> Status[None]:
     require_admin(request.auth)
     key = ApiKey.objects.filter(pk=key_id).first()
     if key is None:
         raise NotFound(f"no API key with id {key_id}")
     apikey_revoke(key=key, by=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})

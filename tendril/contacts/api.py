@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
@@ -173,17 +173,17 @@ ERRORS = {400: Error, 404: Error, 409: Error, 422: Error}
 
 
 @contacts_router.post("", response={201: ContactOut, **ERRORS}, summary="Create a contact")
-def contact_post(request: AuthedRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+def contact_post(request: AuthedRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     contact = contact_create(data=payload.model_dump(exclude_unset=True), by=request.auth)
-    return 201, _fresh(request, contact)
+    return Status(201, _fresh(request, contact))
 
 
 @contacts_router.put(
     "", response={200: ContactOut, 201: ContactOut, **ERRORS}, summary="Create or update by email"
 )
-def contact_put(request: AuthedRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+def contact_put(request: AuthedRequest, payload: ContactIn) -> Status[dict[str, Any]]:
     contact, created = contact_upsert(data=payload.model_dump(exclude_unset=True), by=request.auth)
-    return (201 if created else 200), _fresh(request, contact)
+    return Status(201 if created else 200, _fresh(request, contact))
 
 
 @contacts_router.get("", response={200: ContactPage, **ERRORS}, summary="List contacts")
@@ -224,10 +224,10 @@ def contact_patch(request: AuthedRequest, contact_id: int, payload: ContactPatch
     response={204: None, **ERRORS},
     summary="Erase a person (GDPR): events stay anonymised, the address is suppressed",
 )
-def contact_delete(request: AuthedRequest, contact_id: int) -> tuple[int, None]:
+def contact_delete(request: AuthedRequest, contact_id: int) -> Status[None]:
     require_marketing(request.auth)
     contact_erase(contact=selectors.contact_get_for(request.auth, contact_id), by=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @contacts_router.get("/{int:contact_id}/timeline", response={200: TimelinePage, **ERRORS})
@@ -333,7 +333,7 @@ def field_index(request: AuthedRequest) -> list[CustomField]:
 
 
 @fields_router.post("", response={201: CustomFieldOut, **ERRORS}, summary="Add a custom field")
-def field_post(request: AuthedRequest, payload: CustomFieldIn) -> tuple[int, CustomField]:
+def field_post(request: AuthedRequest, payload: CustomFieldIn) -> Status[CustomField]:
     require_marketing(request.auth)
     definition = custom_field_create(
         key=payload.key or "",
@@ -342,7 +342,7 @@ def field_post(request: AuthedRequest, payload: CustomFieldIn) -> tuple[int, Cus
         choices=payload.choices,
         by=request.auth,
     )
-    return 201, definition
+    return Status(201, definition)
 
 
 @fields_router.delete(
@@ -350,11 +350,11 @@ def field_post(request: AuthedRequest, payload: CustomFieldIn) -> tuple[int, Cus
     response={204: None, **ERRORS},
     summary="Delete a custom field and its values on every contact",
 )
-def field_delete(request: AuthedRequest, key: str) -> tuple[int, None]:
+def field_delete(request: AuthedRequest, key: str) -> Status[None]:
     require_marketing(request.auth)
     storable_check(key, field="key")
     definition = CustomField.objects.filter(key=key).first()
     if definition is None:
         raise NotFound(f"no custom field with the key '{key}'")
     custom_field_delete(definition=definition, by=request.auth)
-    return 204, None
+    return Status(204, None)

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 
@@ -101,12 +101,12 @@ def _email_checked(item: EventIn, seen: dict[str, str] | None = None) -> EventIn
 
 
 @router.post("", response={202: EventAccepted}, summary="Record one event")
-def event_post(request: AuthedRequest, payload: EventIn) -> tuple[int, dict[str, int]]:
+def event_post(request: AuthedRequest, payload: EventIn) -> Status[dict[str, int]]:
     result = events_ingest(items=[_email_checked(payload).to_new_event()])
     event_id = result.ids[0]
     if event_id is None:
         raise result.errors[0][1]
-    return 202, {"id": event_id}
+    return Status(202, {"id": event_id})
 
 
 _BATCH_SCHEMA = {
@@ -131,7 +131,7 @@ _BATCH_SCHEMA = {
     openapi_extra=_BATCH_SCHEMA,
     summary="Record up to 1,000 events; bad items are reported by index, good ones stored",
 )
-def event_batch(request: AuthedRequest) -> tuple[int, dict[str, Any]]:
+def event_batch(request: AuthedRequest) -> Status[dict[str, Any]]:
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -166,7 +166,7 @@ def event_batch(request: AuthedRequest) -> tuple[int, dict[str, Any]]:
             {"index": positions[item_index], "detail": error.message, "field": error.field}
         )
     rejected.sort(key=lambda r: r["index"])
-    return 202, {"accepted": result.accepted, "ids": ids, "rejected": rejected}
+    return Status(202, {"accepted": result.accepted, "ids": ids, "rejected": rejected})
 
 
 @router.get("", response={200: dict[str, Any]}, summary="List events, newest first")
