@@ -31,7 +31,23 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractUser):
+class RoleAbilities:
+    """What a role may do; shared by users and API keys so permission checks need not care
+    which one is calling."""
+
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_edit_marketing(self) -> bool:
+        """Emails, journeys, segments, custom fields and imports are marketing's work."""
+        return self.role in (Role.ADMIN, Role.MARKETER)
+
+
+class User(RoleAbilities, AbstractUser):
     """A Tendril user, who logs in with an email address."""
 
     username = None  # type: ignore[assignment]
@@ -46,17 +62,8 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
-    @property
-    def can_edit_marketing(self) -> bool:
-        """Emails, journeys, segments, custom fields and imports are marketing's work."""
-        return self.role in (Role.ADMIN, Role.MARKETER)
-
-
-class ApiKey(models.Model):
+class ApiKey(RoleAbilities, models.Model):
     """A bearer key for the REST API; only its SHA-256 digest is stored."""
 
     name = models.CharField(max_length=100)
@@ -76,16 +83,6 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-    # API keys act with a role, like a user; these mirror User so permission checks need not
-    # care which one is calling.
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def can_edit_marketing(self) -> bool:
-        return self.role in (Role.ADMIN, Role.MARKETER)
 
 
 class AuditEntry(models.Model):
