@@ -84,9 +84,9 @@ def test_live_search_answers_only_the_results_table(
 
 
 def test_contact_list_page_works_as_a_plain_form_and_links_import_and_export(
-    signed_in, sales_rep: User
+    signed_in, marketer: User
 ) -> None:
-    html = signed_in(sales_rep).get("/contacts/").content.decode()
+    html = signed_in(marketer).get("/contacts/").content.decode()
 
     assert '<form class="filters" method="get" action="/contacts/"' in html
     assert 'hx-get="/contacts/"' in html

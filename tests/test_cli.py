@@ -1,0 +1,77 @@
+"""The ``tendril`` command as a newcomer runs it: real processes, a scratch SQLite database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def tendril(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BROKER_URL")}
+    environ.update(
+        TENDRIL_VAR_DIR=str(tmp_path / "var"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "tendril.core.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
+
+
+def test_a_malformed_setting_stops_with_one_line_and_no_traceback(tmp_path):
+    result = tendril(tmp_path, "init", BROKER_URL="kafka://somewhere")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "tendril: configuration error: BROKER_URL must start with one of redis://, rediss://, "
+        "amqp://, pyamqp:// (got 'kafka://somewhere')"
+    ]
+
+
+def test_init_is_idempotent_and_creates_the_admin_once(tmp_path):
+    first = tendril(tmp_path, "init", TENDRIL_ADMIN_EMAIL="boss@acme.io")
+    second = tendril(tmp_path, "init", TENDRIL_ADMIN_EMAIL="boss@acme.io")
+    assert first.returncode == 0, first.stderr
+    assert "Created the admin boss@acme.io with the password" in first.stdout
+    assert second.returncode == 0, second.stderr
+    assert "admin: boss@acme.io" in second.stdout
+    assert (tmp_path / "var" / "initial-admin.txt").read_text().startswith("boss@acme.io")
+
+
+def test_apikey_create_prints_a_working_key_alone_on_its_last_line(tmp_path):
+    assert tendril(tmp_path, "init").returncode == 0
+    result = tendril(tmp_path, "apikey", "create", "--name", "zapier", "--role", "sales")
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    assert key.startswith("tdl_") and " " not in key
+
+
+def test_commands_before_init_say_what_to_do(tmp_path):
+    result = tendril(tmp_path, "demo")
+    assert result.returncode == 1
+    assert "run 'tendril init' first" in result.stderr
+
+
+def test_import_then_export_round_trips_contacts(tmp_path):
+    assert tendril(tmp_path, "init").returncode == 0
+    source = tmp_path / "leads.csv"
+    source.write_text("Email,First name,Company\nann@acme.io,Ann,Acme\nnot-an-email,Bo,\n")
+    imported = tendril(tmp_path, "import", "contacts", str(source))
+    assert imported.returncode == 0, imported.stderr
+    assert "1 created, 0 updated, 1 rejected" in imported.stdout
+    assert "row 3:" in imported.stdout
+    out = tmp_path / "out.csv"
+    exported = tendril(tmp_path, "export", "contacts", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("email,first_name,last_name")
+    assert lines[1].startswith("ann@acme.io,Ann,")
