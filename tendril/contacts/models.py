@@ -78,6 +78,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="contact_newest"),
             models.Index(fields=["stage"], name="contact_stage"),
+            # The source filter of the contact list reads the distinct sources.
+            models.Index(fields=["source"], name="contact_source"),
             models.Index(fields=["-score"], name="contact_score"),
             models.Index(Lower("last_name"), name="contact_last_name_ci"),
         ]
