@@ -10,8 +10,7 @@ import pytest
 from django.db import OperationalError
 
 from tendril.accounts.models import AuditEntry
-from tendril.contacts import importer
-from tendril.contacts.importer import import_contacts_path, import_preview
+from tendril.contacts.importer import import_contacts_path, import_preview, running, writing
 from tendril.contacts.models import Company, Consent, Contact, CustomField, FieldType
 from tendril.contacts.services import contact_create
 from tendril.core import clock
@@ -250,11 +249,11 @@ def test_an_owner_column_takes_a_user_email(csv_file: Any, sales_rep: Any) -> No
 def test_a_database_error_in_one_chunk_leaves_none_of_that_chunk_written(
     csv_file: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(running, "CHUNK_ROWS", 3)
     rows = "".join(f"p{i}@acme.io,P{i}\n" for i in range(7))
     path = csv_file("email,first_name\n" + rows)
     calls = {"events": 0}
-    real_insert = importer._insert_many
+    real_insert = writing.insert_rows
 
     def failing_insert(model: Any, columns: Any, rows: Any) -> None:
         if model is Event:
@@ -263,7 +262,7 @@ def test_a_database_error_in_one_chunk_leaves_none_of_that_chunk_written(
                 raise OperationalError("disk I/O error")
         real_insert(model, columns, rows)
 
-    monkeypatch.setattr(importer, "_insert_many", failing_insert)
+    monkeypatch.setattr(writing, "insert_rows", failing_insert)
     done: list[int] = []
 
     with pytest.raises(OperationalError):
@@ -281,7 +280,7 @@ def test_a_database_error_in_one_chunk_leaves_none_of_that_chunk_written(
 def test_progress_is_reported_after_each_chunk(
     csv_file: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(running, "CHUNK_ROWS", 2)
     path = csv_file("email\n" + "".join(f"p{i}@acme.io\n" for i in range(5)))
     done: list[int] = []
 
@@ -294,7 +293,7 @@ def test_progress_is_reported_after_each_chunk(
 def test_only_the_first_rejected_rows_are_kept_but_all_are_counted(
     csv_file: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "REJECTED_KEPT", 2)
+    monkeypatch.setattr(running, "REJECTED_KEPT", 2)
     path = csv_file("email\n" + "bad\n" * 5 + "ok@acme.io\n")
 
     report = import_contacts_path(path=path)

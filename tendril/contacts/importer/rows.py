@@ -1,0 +1,121 @@
+"""Cleaning one row into contact values with the API's rules, naming the column at fault, and
+merging the rows of an email that appears more than once in the file."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tendril.accounts.models import User
+from tendril.contacts.cleaning import (
+    TEXT_FIELDS,
+    consent_clean,
+    custom_value_clean,
+    domain_clean,
+    email_clean,
+    stage_clean,
+    text_clean,
+    whole_number_clean,
+)
+from tendril.contacts.importer.mapping import Column, norm_name
+from tendril.contacts.models import Channel, Stage
+from tendril.contacts.services import custom_field_definitions
+from tendril.core.errors import DomainError, InvalidInput
+
+_GRANTED = {"granted", "yes", "y", "true", "1", "optin", "subscribed"}
+_DENIED = {"denied", "no", "n", "false", "0", "optout", "unsubscribed"}
+# Spreadsheet formula guard written by the exporter ("'=..."); taken off again on import.
+_GUARDED = re.compile(r"^'[=+\-@\t\r]")
+
+
+class RowRules:
+    """What cleaning a row needs, loaded once per import."""
+
+    def __init__(self, columns: list[Column], headers: list[str]) -> None:
+        self.columns = columns
+        self.width = len(headers)
+        self.unnamed = [i for i, header in enumerate(headers) if not header]
+        self.customs = custom_field_definitions()
+        users = User.objects.filter(is_active=True).values_list("email", "id")
+        self.owners = {email.lower(): pk for email, pk in users}
+        self.owner_emails = {pk: email for email, pk in self.owners.items()}
+        self.stages = {v: v for v in Stage.values} | {
+            str(label).lower(): value for value, label in Stage.choices
+        }
+
+    def cell(self, column: Column, raw: str, values: dict[str, Any]) -> None:
+        target, label = column.target, column.label
+        if target == "email":
+            values["email"] = email_clean(raw, field=label)
+        elif target in TEXT_FIELDS:
+            values[target] = text_clean(raw, field=label, max_length=TEXT_FIELDS[target])
+        elif target == "company":
+            values.setdefault("company", {})["name"] = text_clean(raw, field=label, max_length=200)
+        elif target == "company_domain":
+            values.setdefault("company", {})["domain"] = domain_clean(raw, field=label)
+        elif target == "industry":
+            values.setdefault("company", {})["industry"] = text_clean(
+                raw, field=label, max_length=100
+            )
+        elif target == "employees":
+            values.setdefault("company", {})["employees"] = whole_number_clean(raw, field=label)
+        elif target == "stage":
+            values["stage"] = self.stages.get(raw.lower()) or stage_clean(raw)
+        elif target == "owner":
+            if raw.lower() not in self.owners:
+                raise InvalidInput(_("no active user has the email %(email)s") % {"email": raw})
+            values["owner"] = self.owners[raw.lower()]
+        elif target == "email_consent":
+            word = norm_name(raw)
+            status = "granted" if word in _GRANTED else "denied" if word in _DENIED else raw
+            if status not in ("granted", "denied"):
+                raise InvalidInput(_("'%(value)s' is not granted or denied") % {"value": raw})
+            values["consent"] = consent_clean({Channel.EMAIL: status})[Channel.EMAIL]
+        else:
+            key = target.removeprefix("fields.")
+            value = custom_value_clean(self.customs[key], raw, field=label)
+            values.setdefault("fields", {})[key] = value
+
+    def row(self, cells: list[str]) -> dict[str, Any]:
+        """The cleaned, non-empty values of one row, or InvalidInput naming the column."""
+        values: dict[str, Any] = {}
+        for column in self.columns:
+            raw = cells[column.index].strip() if column.index < len(cells) else ""
+            if not raw:
+                continue
+            if _GUARDED.match(raw):
+                raw = raw[1:]
+            try:
+                self.cell(column, raw, values)
+            except DomainError as exc:
+                message = exc.message
+                if column.label not in message:
+                    message = f"{column.label}: {message}"
+                raise InvalidInput(message, field=column.header) from None
+        stray = [i for i in self.unnamed if i < len(cells) and cells[i].strip()]
+        if len(cells) > self.width:
+            stray += [i for i in range(self.width, len(cells)) if cells[i].strip()]
+        if stray:
+            raise InvalidInput(
+                _("column %(number)d has a value but no name in the header row")
+                % {"number": stray[0] + 1}
+            )
+        if "email" not in values:
+            raise InvalidInput(_("the email is empty: every row needs an email address"))
+        company = values.get("company")
+        if company and not company.get("name") and not company.get("domain"):
+            raise InvalidInput(
+                _("the company industry or employees need a company name or domain in the row")
+            )
+        return values
+
+
+def merge_row(into: dict[str, Any], values: dict[str, Any]) -> None:
+    """A later row for the same email: its non-empty cells win; the company is taken whole."""
+    for key, value in values.items():
+        if key == "fields":
+            into.setdefault("fields", {}).update(value)
+        else:
+            into[key] = value

@@ -1,0 +1,257 @@
+"""Writing a chunk of cleaned rows in one transaction: upsert by email, companies found or
+created in bulk, email consent, and the events each change records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
+
+from tendril.contacts.freemail import email_domain
+from tendril.contacts.importer.rows import RowRules
+from tendril.contacts.models import Channel, Company, Consent, Contact, Stage
+from tendril.contacts.services import companies_for_domains, company_name_from_domain
+from tendril.core import clock
+from tendril.core.bulk import insert_rows
+from tendril.core.models import Event, EventSource
+
+_UPDATABLE = ("first_name", "last_name", "phone", "source", "stage")
+_NEW_CONTACT = (
+    "email",
+    *_UPDATABLE,
+    "owner_id",
+    "fields",
+    "company_id",
+    "score",
+    "created_at",
+    "updated_at",
+)
+_NewEvent = tuple[int, str, dict[str, Any]]  # contact id, type, properties
+
+
+class ChunkWriter:
+    def __init__(self, rules: RowRules, source: str) -> None:
+        self.rules = rules
+        self.source = source
+
+    def write(self, chunk: dict[str, dict[str, Any]]) -> tuple[int, int]:
+        """Upsert one chunk (email → values) in one transaction; returns (created, updated)."""
+        try:
+            with transaction.atomic():
+                return self._write(chunk)
+        except IntegrityError:
+            # Someone created one of these emails (or company domains) between our lookup and
+            # our insert; a second pass finds them and updates them instead.
+            pass
+        with transaction.atomic():
+            return self._write(chunk)
+
+    def _write(self, chunk: dict[str, dict[str, Any]]) -> tuple[int, int]:
+        now = clock.now()
+        existing = {
+            c.email: c
+            for c in Contact.objects.filter(email__in=list(chunk)).only(
+                "email", *_UPDATABLE, "owner_id", "company_id", "fields"
+            )
+        }
+        companies = self._companies(chunk, existing, now)
+        at = connection.ops.adapt_datetimefield_value(now)
+        new = [
+            (
+                email,
+                values.get("first_name", ""),
+                values.get("last_name", ""),
+                values.get("phone", ""),
+                values.get("source", self.source),
+                values.get("stage", Stage.LEAD),
+                values.get("owner"),
+                values.get("fields", {}),
+                companies.get(email),
+                0,
+                at,
+                at,
+            )
+            for email, values in chunk.items()
+            if email not in existing
+        ]
+        insert_rows(Contact, _NEW_CONTACT, new)
+        ids = dict(
+            Contact.objects.filter(email__in=[row[0] for row in new]).values_list("email", "id")
+        )
+        events: list[_NewEvent] = [
+            (ids[row[0]], "contact_created", {"source": row[4]}) for row in new
+        ]
+        events += self._update(chunk, existing, companies, now)
+        ids.update((email, contact.pk) for email, contact in existing.items())
+        events += self._consents(chunk, ids, now)
+        insert_rows(
+            Event,
+            (
+                "contact_id",
+                "visitor_id",
+                "type",
+                "properties",
+                "occurred_at",
+                "received_at",
+                "source",
+            ),
+            [(cid, "", kind, props, at, at, EventSource.IMPORT) for cid, kind, props in events],
+        )
+        return len(new), len(existing)
+
+    def _update(
+        self,
+        chunk: dict[str, dict[str, Any]],
+        existing: dict[str, Contact],
+        companies: dict[str, int],
+        now: Any,
+    ) -> list[_NewEvent]:
+        events: list[_NewEvent] = []
+        changed_contacts: list[Contact] = []
+        written: set[str] = set()
+        for email, contact in existing.items():
+            values = chunk[email]
+            previous_stage = contact.stage
+            changed = [n for n in _UPDATABLE if n in values and getattr(contact, n) != values[n]]
+            for name in changed:
+                setattr(contact, name, values[name])
+            if "owner" in values and contact.owner_id != values["owner"]:
+                contact.owner_id = values["owner"]
+                changed.append("owner")
+            if "fields" in values:
+                merged = {**contact.fields, **values["fields"]}
+                if merged != contact.fields:
+                    contact.fields = merged
+                    changed.append("fields")
+            company = companies.get(email)
+            if company is not None and company != contact.company_id:
+                contact.company_id = company
+                changed.append("company")
+            if not changed:
+                continue
+            contact.updated_at = now
+            changed_contacts.append(contact)
+            written.update(changed)
+            events.append(
+                (contact.pk, "contact_updated", {"changed": sorted(changed), "by": "import"})
+            )
+            if "stage" in changed:
+                props = {"from": previous_stage, "to": contact.stage, "by": "import"}
+                events.append((contact.pk, "stage_changed", props))
+            if "owner" in changed:
+                owner = self.rules.owner_emails.get(contact.owner_id or 0)
+                events.append((contact.pk, "owner_assigned", {"owner": owner}))
+        if changed_contacts:
+            Contact.objects.bulk_update(
+                changed_contacts, [*sorted(written), "updated_at"], batch_size=500
+            )
+        return events
+
+    def _companies(
+        self, chunk: dict[str, dict[str, Any]], existing: dict[str, Contact], now: Any
+    ) -> dict[str, int]:
+        """Company id per email: from the company columns, else from a company email domain
+        (only for new contacts and contacts without a company)."""
+        given = {e: v["company"] for e, v in chunk.items() if v.get("company")}
+        found = _companies_given(list(given.values()), now)
+        result = {e: found[_company_key(spec)] for e, spec in given.items()}
+        by_domain = {
+            email: email_domain(email)
+            for email in chunk
+            if email not in given and (email not in existing or not existing[email].company_id)
+        }
+        ids = companies_for_domains(by_domain.values())
+        result.update({e: ids[d] for e, d in by_domain.items() if d in ids})
+        return result
+
+    def _consents(
+        self, chunk: dict[str, dict[str, Any]], ids: dict[str, int], now: Any
+    ) -> list[_NewEvent]:
+        """Email consent from the consent column: new rows, changed rows, one event each."""
+        wanted = {ids[e]: v["consent"] for e, v in chunk.items() if "consent" in v}
+        if not wanted:
+            return []
+        current = dict(
+            Consent.objects.filter(contact_id__in=list(wanted), channel=Channel.EMAIL).values_list(
+                "contact_id", "status"
+            )
+        )
+        changed = {cid: status for cid, status in wanted.items() if current.get(cid) != status}
+        method = EventSource.IMPORT
+        at = connection.ops.adapt_datetimefield_value(now)
+        insert_rows(
+            Consent,
+            ("contact_id", "channel", "status", "given_at", "method", "note"),
+            [
+                (cid, Channel.EMAIL, status, at, method, "")
+                for cid, status in changed.items()
+                if cid not in current
+            ],
+        )
+        for status in ("granted", "denied"):
+            Consent.objects.filter(
+                contact_id__in=[c for c, s in changed.items() if c in current and s == status],
+                channel=Channel.EMAIL,
+            ).update(status=status, given_at=now, method=method, note="")
+        props = {"channel": Channel.EMAIL, "method": method}
+        return [(cid, "consent_changed", {**props, "status": s}) for cid, s in changed.items()]
+
+
+def _company_key(spec: Mapping[str, Any]) -> str:
+    return f"d:{spec['domain']}" if spec.get("domain") else f"n:{spec['name'].lower()}"
+
+
+def _companies_given(specs: list[dict[str, Any]], now: Any) -> dict[str, int]:
+    """Company id per company key, finding by domain then by name (like ``company_resolve``),
+    creating the missing ones and filling in industry / employees, all in bulk."""
+    if not specs:
+        return {}
+    unique = {_company_key(s): s for s in specs}
+    domains = {s["domain"] for s in unique.values() if s.get("domain")}
+    by_domain = {c.domain: c for c in Company.objects.filter(domain__in=domains)}
+    names = {s["name"].lower() for s in unique.values() if s.get("name")}
+    by_name: dict[str, Company] = {}
+    named = Company.objects.alias(lname=Lower("name")).filter(lname__in=names).order_by("-id")
+    for found in named:
+        by_name[found.name.lower()] = found  # the oldest wins, as in company_resolve
+    resolved: dict[str, Company] = {}
+    missing: list[Company] = []
+    changed: dict[int, Company] = {}
+    taken = set(by_domain)
+    for key, spec in unique.items():
+        company = by_domain.get(spec.get("domain") or "") or by_name.get(
+            (spec.get("name") or "").lower()
+        )
+        if company is None:
+            company = Company(
+                name=spec.get("name") or company_name_from_domain(spec["domain"]),
+                domain=spec.get("domain"),
+                industry=spec.get("industry") or "",
+                employees=spec.get("employees"),
+                created_at=now,
+                updated_at=now,
+            )
+            missing.append(company)
+            if company.domain:
+                taken.add(company.domain)
+            if company.name:
+                by_name[company.name.lower()] = company
+        else:
+            updates = {a: spec.get(a) for a in ("industry", "employees") if spec.get(a)}
+            if spec.get("domain") and not company.domain and spec["domain"] not in taken:
+                updates["domain"] = spec["domain"]  # found by name: it gains its domain
+                taken.add(spec["domain"])
+            for attr, value in updates.items():
+                if getattr(company, attr) != value:
+                    setattr(company, attr, value)
+                    company.updated_at = now
+                    if company.pk is not None:  # one created in this chunk is saved below
+                        changed[company.pk] = company
+        resolved[key] = company
+    Company.objects.bulk_create(missing)
+    if changed:
+        fields = ["industry", "employees", "domain", "updated_at"]
+        Company.objects.bulk_update(list(changed.values()), fields)
+    return {key: company.pk for key, company in resolved.items()}
