@@ -19,6 +19,8 @@ CSV = b"Email,First name,Notes\nann@acme.io,Ann,vip\nbroken,Bob,\nbo@beta.io,Bo,
 @pytest.fixture(autouse=True)
 def var_dir(settings: Any, tmp_path: Path) -> Path:
     settings.VAR_DIR = tmp_path
+    # The screens are under test, not the broker: jobs run in-process even in the Redis pass.
+    settings.BROKER_URL = ""
     return tmp_path
 
 
