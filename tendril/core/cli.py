@@ -139,11 +139,13 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 def cmd_scheduler(args: argparse.Namespace) -> None:
     _require_broker("scheduler")
+    from django.conf import settings
+
     from tendril.celery import app
     from tendril.core.scheduler import beat_schedule
 
     app.conf.beat_schedule = beat_schedule()
-    schedule_file = Path(os.environ.get("TENDRIL_VAR_DIR", "var")) / "celerybeat-schedule"
+    schedule_file = Path(settings.VAR_DIR) / "celerybeat-schedule"
     app.start(["beat", f"--loglevel={args.loglevel}", f"--schedule={schedule_file}"])
 
 
