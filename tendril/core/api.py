@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from tendril.core.services import NewEvent, events_ingest, utc_clean
 
 router = Router(tags=["events"])
 MAX_BATCH = 1000
+_MAYBE_UNSTORABLE = re.compile(rb"\\u0000|\\u[dD][89a-fA-F]")
 
 
 # Plain pydantic models, not ninja Schemas: ninja's ORM-reading validator costs ~35 µs an item,
@@ -146,9 +148,13 @@ def event_batch(request: AuthedRequest) -> Status[dict[str, Any]]:
     positions: list[int] = []
     rejected: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
+    # Walking every item for unstorable text costs a fifth of a batch; JSON can only carry NUL
+    # or a lone surrogate as a \u escape, so most bodies are cleared by one scan of the bytes.
+    check_text = _MAYBE_UNSTORABLE.search(request.body) is not None
     for index, raw in enumerate(body):
         try:
-            storable_check(raw)
+            if check_text:
+                storable_check(raw)
             items.append(_email_checked(EventIn.model_validate(raw), seen).to_new_event())
             positions.append(index)
         except PydanticError as exc:
