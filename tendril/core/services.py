@@ -167,7 +167,7 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
             )
             for index, event_type in ok.items()
         ]
-        event_ids = insert_rows(Event, _EVENT_COLUMNS, rows, returning_ids=True)
+        event_ids = insert_rows(Event, EVENT_COLUMNS, rows, returning_ids=True)
         for index, event_id in zip(ok, event_ids, strict=True):
             ids[index] = event_id
         identified = {
@@ -183,7 +183,8 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
     return IngestResult(ids=ids, errors=errors)
 
 
-_EVENT_COLUMNS = (
+# Column order of raw event rows, for writers that bypass the ORM (ingest, CSV import).
+EVENT_COLUMNS = (
     "contact_id",
     "visitor_id",
     "type",

@@ -16,6 +16,7 @@ from tendril.contacts.services import companies_for_domains, company_name_from_d
 from tendril.core import clock
 from tendril.core.bulk import insert_rows
 from tendril.core.models import Event, EventSource
+from tendril.core.services import EVENT_COLUMNS
 
 _UPDATABLE = ("first_name", "last_name", "phone", "source", "stage")
 _NEW_CONTACT = (
@@ -88,15 +89,7 @@ class ChunkWriter:
         events += self._consents(chunk, ids, now)
         insert_rows(
             Event,
-            (
-                "contact_id",
-                "visitor_id",
-                "type",
-                "properties",
-                "occurred_at",
-                "received_at",
-                "source",
-            ),
+            EVENT_COLUMNS,
             [(cid, "", kind, props, at, at, EventSource.IMPORT) for cid, kind, props in events],
         )
         return len(new), len(existing)
