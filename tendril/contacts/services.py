@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from tendril.accounts.models import Role, User
@@ -25,6 +26,8 @@ from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource, VisitorLink
 from tendril.core.services import event_record
+
+M = TypeVar("M", bound=models.Model)
 
 # Event properties that never identify a person: kept when a contact is erased.
 ANONYMOUS_PROPERTIES = frozenset(
@@ -308,6 +311,31 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
     return found
 
 
+def _rewrite_in_batches(
+    rows: QuerySet[M], change: Callable[[M], object], *, fields: list[str], size: int = 2000
+) -> int:
+    """Apply ``change`` to every row and write ``fields`` back, one UPDATE batch per ``size``
+    rows instead of one statement per row; returns how many rows were rewritten."""
+    manager = rows.model._default_manager
+    count = 0
+    batch: list[M] = []
+    for row in rows.iterator(chunk_size=size):
+        change(row)
+        batch.append(row)
+        if len(batch) == size:
+            count += manager.bulk_update(batch, fields)
+            batch = []
+    if batch:
+        count += manager.bulk_update(batch, fields)
+    return count
+
+
+def _anonymise_event(event: Event) -> None:
+    event.properties = {k: v for k, v in event.properties.items() if k in ANONYMOUS_PROPERTIES}
+    event.contact = None
+    event.visitor_id = ""
+
+
 def email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
@@ -320,14 +348,11 @@ def contact_erase(*, contact: Contact, by: Actor) -> None:
     """
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        events = Event.objects.filter(contact=contact)
-        for event in events.iterator(chunk_size=2000):
-            event.properties = {
-                k: v for k, v in event.properties.items() if k in ANONYMOUS_PROPERTIES
-            }
-            event.contact = None
-            event.visitor_id = ""
-            event.save(update_fields=["properties", "contact", "visitor_id"])
+        _rewrite_in_batches(
+            Event.objects.filter(contact=contact),
+            _anonymise_event,
+            fields=["properties", "contact", "visitor_id"],
+        )
         VisitorLink.objects.filter(contact=contact).delete()
         Suppression.objects.get_or_create(
             email_hash=email_hash(contact.email),
@@ -387,12 +412,11 @@ def custom_field_create(
 def custom_field_delete(*, definition: CustomField, by: Actor) -> int:
     """Delete a field and its values from every contact; returns how many contacts had one."""
     with transaction.atomic():
-        holders = Contact.objects.filter(fields__has_key=definition.key)
-        count = 0
-        for contact in holders.iterator(chunk_size=2000):
-            contact.fields.pop(definition.key, None)
-            contact.save(update_fields=["fields"])
-            count += 1
+        count = _rewrite_in_batches(
+            Contact.objects.filter(fields__has_key=definition.key),
+            lambda contact: contact.fields.pop(definition.key, None),
+            fields=["fields"],
+        )
         audit_record(
             actor=by,
             action="custom_field.delete",

@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 class PeriodicJob:
     name: str
     every: float
-    task_name: str
     run: Callable[[], object]
 
 
@@ -33,7 +32,7 @@ def periodic(*, every: float) -> Callable[[Callable[[], object]], Callable[[], o
 
     def register(task: Callable[[], object]) -> Callable[[], object]:
         name = getattr(task, "name", task.__name__)
-        _jobs[name] = PeriodicJob(name=name, every=every, task_name=name, run=task)
+        _jobs[name] = PeriodicJob(name=name, every=every, run=task)
         return task
 
     return register
@@ -44,7 +43,7 @@ def jobs() -> list[PeriodicJob]:
 
 
 def beat_schedule() -> dict[str, dict[str, object]]:
-    return {job.name: {"task": job.task_name, "schedule": job.every} for job in _jobs.values()}
+    return {job.name: {"task": job.name, "schedule": job.every} for job in _jobs.values()}
 
 
 class EmbeddedScheduler(threading.Thread):
