@@ -14,8 +14,8 @@ from ninja.parser import Parser
 from tendril.accounts.api import router as accounts_router
 from tendril.accounts.auth import api_auth
 from tendril.contacts.api import companies_router, contacts_router, fields_router
+from tendril.contacts.api_events import router as events_router
 from tendril.contacts.cleaning import storable_check
-from tendril.core.api import router as events_router
 from tendril.core.errors import DomainError
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ def tendril(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
         **env,
     )
     return subprocess.run(
-        [sys.executable, "-m", "tendril.core.cli", *args],
+        [sys.executable, "-m", "tendril.cli", *args],
         capture_output=True,
         text=True,
         env=environ,

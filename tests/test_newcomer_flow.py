@@ -11,7 +11,7 @@ from django.test import Client
 
 from tendril.accounts.services import admin_ensure
 from tendril.contacts.models import Contact
-from tendril.core.demo import demo_load
+from tendril.demo import demo_load
 
 
 @pytest.mark.django_db

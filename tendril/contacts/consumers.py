@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q
 
 from tendril.contacts.models import Contact
 from tendril.core.consumers import event_consumer
+from tendril.core.events import VISITOR_IDENTIFIED, is_activity
 from tendril.core.models import Event
-
-# Facts a person did themselves; Tendril's own bookkeeping does not make someone "seen".
-ACTIVITY_TYPES = (
-    "page_view",
-    "form_submit",
-    "asset_downloaded",
-    "email_opened",
-    "email_clicked",
-    "purchase",
-)
 
 
 @event_consumer("contacts.last_seen")
 def last_seen_update(events: list[Event]) -> None:
-    """Move each contact's ``last_seen_at`` forward to its newest activity; replays are harmless."""
-    newest: dict[int, Event] = {}
+    """Move each contact's ``last_seen_at`` forward to its newest activity; replays are harmless.
+
+    Tendril's own bookkeeping does not make someone "seen"; what they did does (``activity`` in
+    each app's ``events.py``), including anonymous history that joins them later.
+    """
+    newest: dict[int, datetime] = {}
+
+    def seen(contact_id: int, at: datetime) -> None:
+        if contact_id not in newest or at > newest[contact_id]:
+            newest[contact_id] = at
+
     for event in events:
         if event.contact_id is None:
             continue
-        if not (event.type in ACTIVITY_TYPES or event.type.startswith("custom:")):
-            continue
-        seen = newest.get(event.contact_id)
-        if seen is None or event.occurred_at > seen.occurred_at:
-            newest[event.contact_id] = event
-    for contact_id, event in newest.items():
+        if is_activity(event.type):
+            seen(event.contact_id, event.occurred_at)
+        elif event.type == VISITOR_IDENTIFIED:
+            joined = Event.objects.filter(id__in=event.properties.get("events") or [])
+            for kind, at in joined.values_list("type", "occurred_at"):
+                if is_activity(kind):
+                    seen(event.contact_id, at)
+    for contact_id, at in newest.items():
         Contact.objects.filter(pk=contact_id).filter(
-            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=event.occurred_at)
-        ).update(last_seen_at=event.occurred_at)
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)
+        ).update(last_seen_at=at)

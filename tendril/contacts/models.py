@@ -34,6 +34,9 @@ class ConsentStatus(models.TextChoices):
 
 class Company(models.Model):
     name = models.CharField(max_length=200)
+    # The name as companies are compared (``services.company_name_key``): case and spacing
+    # folded, so "ACME  Co" and "Acme Co" are one company.
+    name_key = models.CharField(max_length=200, db_index=True, default="")
     domain = models.CharField(max_length=253, null=True, blank=True, unique=True)
     industry = models.CharField(max_length=100, blank=True, default="")
     employees = models.PositiveIntegerField(null=True, blank=True)
@@ -43,6 +46,15 @@ class Company(models.Model):
     class Meta:
         verbose_name_plural = "companies"
         indexes = [models.Index(Lower("name"), name="company_name_ci")]
+        constraints = [
+            # Without a domain, the name is what identifies a company: concurrent writers that
+            # name the same new company must end up with one row.
+            models.UniqueConstraint(
+                fields=["name_key"],
+                condition=models.Q(domain__isnull=True),
+                name="company_one_per_name_without_domain",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

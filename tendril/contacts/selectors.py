@@ -88,7 +88,7 @@ def contact_get_for(viewer: User | ApiKey, contact_id: int) -> Contact:
 
 
 def contact_timeline(*, contact: Contact) -> QuerySet[Event]:
-    return Event.objects.filter(contact=contact).order_by("-occurred_at", "-id")
+    return Event.objects.filter(contact_id=contact.pk).order_by("-occurred_at", "-id")
 
 
 def contact_consents(contact: Contact) -> list[Consent]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
@@ -20,14 +21,32 @@ from tendril.contacts.models import (
     Contact,
     CustomField,
     FieldType,
+    Stage,
     Suppression,
 )
 from tendril.core import clock
+from tendril.core.bulk import insert_new_rows, insert_rows
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource, VisitorLink
-from tendril.core.services import event_record
+from tendril.core.services import EVENT_COLUMNS, event_record
 
 M = TypeVar("M", bound=models.Model)
+
+# Every column of a new contact row, for writers that bypass the ORM (event ingest, import).
+NEW_CONTACT_COLUMNS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "source",
+    "stage",
+    "owner_id",
+    "fields",
+    "company_id",
+    "score",
+    "created_at",
+    "updated_at",
+)
 
 # Event properties that never identify a person: kept when a contact is erased.
 ANONYMOUS_PROPERTIES = frozenset(
@@ -45,54 +64,100 @@ def company_name_from_domain(domain: str) -> str:
     return label.replace("-", " ").replace("_", " ").title()
 
 
+def company_name_key(name: str) -> str:
+    """The form two company names are compared in: case and spacing do not matter."""
+    return " ".join(name.casefold().split())[:200]
+
+
+def company_build(
+    *,
+    name: str,
+    domain: str | None,
+    now: datetime,
+    industry: str = "",
+    employees: int | None = None,
+) -> Company:
+    """A new, unsaved company; every writer (API, UI, import, demo) makes companies here."""
+    name = name or company_name_from_domain(domain or "")
+    return Company(
+        name=name,
+        name_key=company_name_key(name),
+        domain=domain,
+        industry=industry or "",
+        employees=employees,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _company_find(*, domain: str | None, name: str | None) -> Company | None:
+    """By domain first, then by name (the oldest company of that name wins)."""
+    if domain:
+        found = Company.objects.filter(domain=domain).first()
+        if found is not None:
+            return found
+    if name:
+        return Company.objects.filter(name_key=company_name_key(name)).order_by("id").first()
+    return None
+
+
+def company_get_or_create(*, domain: str | None, name: str | None, **extra: Any) -> Company:
+    """The company with this domain (or, without one, this name), created if missing.
+
+    Race-free: concurrent callers agree on one row, because the insert runs in a savepoint and
+    the unique constraints (domain; name among companies without a domain) turn the loser's
+    insert into a lookup of the winner's row.
+    """
+    found = _company_find(domain=domain, name=name)
+    if found is not None:
+        return found
+    company = company_build(name=name or "", domain=domain, now=clock.now(), **extra)
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        found = _company_find(domain=domain, name=name)
+        if found is None:
+            raise
+        return found
+    return company
+
+
 def company_resolve(*, email: str, company: Mapping[str, Any] | None) -> Company | None:
     """The company a contact belongs to: the one given, or the one behind the email domain."""
-    now = clock.now()
-    if company:
-        domain = company.get("domain")
-        found = None
-        if domain:
-            found = Company.objects.filter(domain=domain).first()
-        if found is None and company.get("name"):
-            found = Company.objects.filter(name__iexact=company["name"]).first()
-        if found is None:
-            return Company.objects.create(
-                name=company.get("name") or company_name_from_domain(domain or ""),
-                domain=domain,
-                industry=company.get("industry") or "",
-                employees=company.get("employees"),
-                created_at=now,
-                updated_at=now,
-            )
-        changed = False
-        for attr in ("industry", "employees", "domain"):
-            value = company.get(attr)
-            if value not in (None, "") and getattr(found, attr) != value:
-                setattr(found, attr, value)
-                changed = True
-        if changed:
-            found.updated_at = now
-            try:
-                with transaction.atomic():
-                    found.save()
-            except IntegrityError:
-                raise Conflict(
-                    f"another company already has the domain {company.get('domain')}",
-                    field="company.domain",
-                ) from None
-        return found
-    domain = email_domain(email)
-    if not is_company_domain(domain):
-        return None
-    found, _ = Company.objects.get_or_create(
+    if not company:
+        domain = email_domain(email)
+        if not is_company_domain(domain):
+            return None
+        return company_get_or_create(domain=domain, name=None)
+    domain = company.get("domain")
+    found = company_get_or_create(
         domain=domain,
-        defaults={"name": company_name_from_domain(domain), "created_at": now, "updated_at": now},
+        name=company.get("name"),
+        industry=company.get("industry") or "",
+        employees=company.get("employees"),
     )
+    changed = False
+    for attr in ("industry", "employees", "domain"):
+        value = company.get(attr)
+        if value not in (None, "") and getattr(found, attr) != value:
+            setattr(found, attr, value)
+            changed = True
+    if changed:
+        found.updated_at = clock.now()
+        try:
+            with transaction.atomic():
+                found.save()
+        except IntegrityError:
+            raise Conflict(
+                f"another company already has the domain {domain}", field="company.domain"
+            ) from None
     return found
 
 
 def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
-    """Company id per company domain, creating the missing companies in bulk (for imports)."""
+    """Company id per company domain, creating the missing companies in bulk (imports, event
+    ingest); concurrent callers skip each other's rows and then read them."""
     wanted = {d for d in domains if is_company_domain(d)}
     if not wanted:
         return {}
@@ -105,10 +170,7 @@ def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
     if missing:
         now = clock.now()
         Company.objects.bulk_create(
-            [
-                Company(domain=d, name=company_name_from_domain(d), created_at=now, updated_at=now)
-                for d in sorted(missing)
-            ],
+            [company_build(name="", domain=d, now=now) for d in sorted(missing)],
             ignore_conflicts=True,
         )
         created = Company.objects.filter(domain__in=missing).values_list("domain", "id")
@@ -222,7 +284,18 @@ def _create(values: Mapping[str, Any], *, by: Actor, method: str) -> Contact:
     if "owner" not in values and isinstance(by, User) and by.role == Role.SALES:
         contact.owner = by
     _apply(contact, {**values, "company": values.get("company")}, method=method)
-    contact.save()
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        # Created by a concurrent request between our check and our insert: the unique email
+        # makes the loser a conflict (which an upsert turns into an update), never a 500.
+        existing = Contact.objects.filter(email=contact.email).values_list("pk", flat=True).first()
+        if existing is None:
+            raise
+        raise Conflict(
+            f"a contact with this email already exists (id {existing})", field="email"
+        ) from None
     event_record(
         contact_id=contact.pk, type="contact_created", properties={"source": contact.source}
     )
@@ -273,41 +346,55 @@ def contact_upsert(
 
 
 def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str, int]:
-    """Contact id per email, creating bare contacts for the unknown ones (event ingest)."""
+    """Contact id per email, creating bare contacts for the unknown ones (event ingest).
+
+    Exact under concurrency: the insert skips emails another transaction created meanwhile
+    (``ON CONFLICT DO NOTHING``) and reports only the rows it really inserted, so each new
+    contact gets exactly one ``contact_created`` event.
+    """
     cleaned = {email_clean(e) for e in emails}
     found = dict(Contact.objects.filter(email__in=cleaned).values_list("email", "id"))
     missing = sorted(cleaned - found.keys())
     if missing:
         now = clock.now()
         companies = companies_for_domains(email_domain(e) for e in missing)
-        Contact.objects.bulk_create(
-            [
-                Contact(
-                    email=e,
-                    source=source,
-                    company_id=companies.get(email_domain(e)),
-                    created_at=now,
-                    updated_at=now,
-                )
-                for e in missing
-            ],
-            ignore_conflicts=True,
+        at = connection.ops.adapt_datetimefield_value(now)
+        created = dict(
+            (email, pk)
+            for pk, email in insert_new_rows(
+                Contact,
+                NEW_CONTACT_COLUMNS,
+                [
+                    (
+                        e,
+                        "",
+                        "",
+                        "",
+                        source,
+                        Stage.LEAD,
+                        None,
+                        {},
+                        companies.get(email_domain(e)),
+                        0,
+                        at,
+                        at,
+                    )
+                    for e in missing
+                ],
+                unique=("email",),
+            )
         )
-        created = dict(Contact.objects.filter(email__in=missing).values_list("email", "id"))
-        Event.objects.bulk_create(
+        insert_rows(
+            Event,
+            EVENT_COLUMNS,
             [
-                Event(
-                    contact_id=cid,
-                    type="contact_created",
-                    properties={"source": source},
-                    occurred_at=now,
-                    received_at=now,
-                    source=EventSource.SYSTEM,
-                )
+                (cid, "", "contact_created", {"source": source}, at, at, EventSource.SYSTEM)
                 for cid in created.values()
-            ]
+            ],
         )
         found.update(created)
+        others = [e for e in missing if e not in created]
+        found.update(Contact.objects.filter(email__in=others).values_list("email", "id"))
     return found
 
 
@@ -332,7 +419,7 @@ def _rewrite_in_batches(
 
 def _anonymise_event(event: Event) -> None:
     event.properties = {k: v for k, v in event.properties.items() if k in ANONYMOUS_PROPERTIES}
-    event.contact = None
+    event.contact_id = None
     event.visitor_id = ""
 
 
@@ -349,11 +436,11 @@ def contact_erase(*, contact: Contact, by: Actor) -> None:
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
         _rewrite_in_batches(
-            Event.objects.filter(contact=contact),
+            Event.objects.filter(contact_id=contact.pk),
             _anonymise_event,
-            fields=["properties", "contact", "visitor_id"],
+            fields=["properties", "contact_id", "visitor_id"],
         )
-        VisitorLink.objects.filter(contact=contact).delete()
+        VisitorLink.objects.filter(contact_id=contact.pk).delete()
         Suppression.objects.get_or_create(
             email_hash=email_hash(contact.email),
             defaults={"reason": "erased", "created_at": clock.now()},

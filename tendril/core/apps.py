@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Consumers and periodic jobs register themselves on import; importing them here makes
-        # the registries complete in every process (web, worker, CLI) before the first tick.
-        from tendril.contacts import consumers  # noqa: F401
-        from tendril.core import tasks  # noqa: F401
+        # Every app's consumers, tasks, event types, navigation and demo data register
+        # themselves on import; doing it here completes the registries in every process (web,
+        # worker, CLI) before the first request or tick.
+        from tendril.core.plugins import autodiscover
+
+        autodiscover()

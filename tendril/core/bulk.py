@@ -104,3 +104,50 @@ def insert_rows(
             cursor.execute(sql, row)
             new_ids.append(cursor.lastrowid)
         return new_ids
+
+
+def insert_new_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    unique: Sequence[str],
+    batch_size: int = 500,
+) -> list[tuple[Any, ...]]:
+    """INSERT the ``rows`` whose ``unique`` columns are not taken yet, skipping the others
+    (``ON CONFLICT DO NOTHING``); returns ``(pk, *unique values)`` of the rows really inserted.
+
+    This is how concurrent writers agree without errors or duplicates: on PostgreSQL a row
+    another open transaction is inserting waits for it and is then skipped, and only the
+    winner learns that it created the row (so it alone records the creation). The ORM's
+    ``bulk_create(ignore_conflicts=True)`` cannot say which rows it inserted. Callers should
+    pass rows sorted by their unique values, so concurrent batches lock in one order.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    fields = {f.attname: f for f in meta.concrete_fields}
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(str(fields[c].column)) for c in columns)
+    keys = ", ".join(quote(str(fields[c].column)) for c in unique)
+    returned = ", ".join([quote(str(meta.pk.column)), keys])
+    json_at = [i for i, c in enumerate(columns) if isinstance(fields[c], models.JSONField)]
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    inserted: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            params: list[Any] = []
+            for row in batch:
+                values = list(row)
+                for i in json_at:
+                    values[i] = json.dumps(values[i])
+                params.extend(values)
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({names}) "
+                f"VALUES {', '.join([placeholders] * len(batch))} "
+                f"ON CONFLICT ({keys}) DO NOTHING RETURNING {returned}",
+                params,
+            )
+            inserted.extend(tuple(r) for r in cursor.fetchall())
+    return inserted

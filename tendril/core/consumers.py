@@ -1,9 +1,22 @@
 """Durable readers of the event log.
 
-A consumer names itself and gets batches of new events in id order. Its cursor advances in the
-same transaction as the handler's writes, so a crash replays the batch instead of losing it:
-delivery is at-least-once and every handler must be idempotent. Later capabilities (scoring,
-segments, journeys, sales alerts, reports) plug in with ``@event_consumer``.
+A consumer names itself (``@event_consumer`` in an app's ``consumers.py``) and gets batches of
+new events in log order. Its cursor advances in the same transaction as the handler's writes,
+so a crash replays the batch instead of losing it: delivery is at-least-once and every handler
+must be idempotent.
+
+**Log order, exact under concurrent commits.** PostgreSQL hands out ids before commit, so a
+reader that went by id alone would skip a slow transaction's row. Each event stores its
+writer's transaction id (``txid``); a consumer reads in ``(txid, id)`` order and only rows
+written by transactions older than the oldest one still open (``pg_snapshot_xmin``), which are
+all settled: committed or gone. A row committed late is therefore read late, never skipped,
+whatever the transaction's length or the machines' clocks. SQLite has one writer at a time, so
+id order is commit order and ``txid`` stays 0.
+
+**No jams.** A batch that fails is retried with backoff; once it has failed ``MAX_ATTEMPTS``
+times it is split in halves until the events that fail alone are found; those are parked as
+dead letters (retry or skip them from the System screen or ``tendril deadletters``) and the
+consumer moves on.
 """
 
 from __future__ import annotations
@@ -11,18 +24,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 
 from tendril.core import clock
-from tendril.core.models import ConsumerCursor, Event
+from tendril.core.models import ConsumerCursor, DeadLetter, DeadLetterStatus, Event
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[list[Event]], None]
 MAX_BACKOFF = timedelta(minutes=10)
+# Failures of one batch before it is split to find the event that keeps failing.
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,9 @@ class Consumer:
     name: str
     handler: Handler
     types: frozenset[str] | None
+
+    def wants(self, event: Event) -> bool:
+        return self.types is None or event.type in self.types
 
 
 _registry: dict[str, Consumer] = {}
@@ -53,6 +71,79 @@ def registered() -> dict[str, Consumer]:
     return dict(_registry)
 
 
+def _after(txid: int, position: int) -> RawSQL:
+    """Rows after a cursor in log order; a row comparison, so PostgreSQL walks the
+    ``event_log_order`` index from the cursor instead of filtering from its start."""
+    return RawSQL('("txid", "id") > (%s, %s)', (txid, position), models.BooleanField())
+
+
+def _settled() -> RawSQL | None:
+    """On PostgreSQL, rows whose transaction can no longer commit anything earlier in log
+    order: written below the oldest open transaction, or by this very transaction when it is
+    the oldest open one (its rows commit or vanish together with the cursor)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+            "pg_current_xact_id_if_assigned()::text::bigint"
+        )
+        oldest, own = cursor.fetchone()
+    operator = "<=" if own == oldest else "<"
+    return RawSQL(f'"txid" {operator} %s', (oldest,), models.BooleanField())
+
+
+def unread(cursor: ConsumerCursor) -> models.QuerySet[Event]:
+    """Events after ``cursor`` in log order (settled or not)."""
+    return Event.objects.filter(_after(cursor.txid, cursor.position)).order_by("txid", "id")
+
+
+def _next_batch(cursor: ConsumerCursor, size: int) -> list[Event]:
+    rows = unread(cursor)
+    settled = _settled()
+    if settled is not None:
+        rows = rows.filter(settled)
+    return list(rows[:size])
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _park(consumer: Consumer, event: Event, exc: BaseException, now: datetime) -> None:
+    logger.error("event consumer %s parked event %s: %s", consumer.name, event.pk, exc)
+    letter, created = DeadLetter.objects.get_or_create(
+        consumer=consumer.name,
+        event=event,
+        defaults={"error": _describe(exc), "parked_at": now},
+    )
+    if not created:
+        letter.error = _describe(exc)
+        letter.attempts += 1
+        letter.status = DeadLetterStatus.PARKED
+        letter.parked_at = now
+        letter.save(update_fields=["error", "attempts", "status", "parked_at"])
+
+
+def _deliver_or_park(
+    consumer: Consumer, events: list[Event], exc: BaseException, now: datetime
+) -> int:
+    """``events`` failed together: deliver each half on its own, down to single events,
+    parking those that fail alone. Returns how many were parked."""
+    if len(events) == 1:
+        _park(consumer, events[0], exc, now)
+        return 1
+    parked = 0
+    middle = len(events) // 2
+    for half in (events[:middle], events[middle:]):
+        try:
+            with transaction.atomic():
+                consumer.handler(half)
+        except Exception as half_exc:
+            parked += _deliver_or_park(consumer, half, half_exc, now)
+    return parked
+
+
 def consumer_try_one(name: str, *, batch_size: int = 500) -> int:
     """Give consumer ``name`` its next batch; returns how many log rows the cursor moved past.
 
@@ -69,18 +160,22 @@ def consumer_try_one(name: str, *, batch_size: int = 500) -> int:
             )
             if cursor is None or (cursor.retry_at and cursor.retry_at > now):
                 return 0
-            window = Event.objects.filter(id__gt=cursor.position)
-            if settings.EVENT_SETTLE_SECONDS:
-                window = window.filter(
-                    received_at__lte=now - timedelta(seconds=settings.EVENT_SETTLE_SECONDS)
-                )
-            batch = list(window.order_by("id")[:batch_size])
+            batch = _next_batch(cursor, batch_size)
             if not batch:
                 return 0
-            wanted = [e for e in batch if consumer.types is None or e.type in consumer.types]
+            wanted = [e for e in batch if consumer.wants(e)]
             if wanted:
-                consumer.handler(wanted)
-            cursor.position = batch[-1].pk
+                try:
+                    with transaction.atomic():
+                        consumer.handler(wanted)
+                except Exception as exc:
+                    if cursor.attempts + 1 < MAX_ATTEMPTS:
+                        logger.exception("event consumer %s failed; it will retry", name)
+                        _note_failure(cursor, exc, now)
+                        return 0
+                    _deliver_or_park(consumer, wanted, exc, now)
+            last = batch[-1]
+            cursor.txid, cursor.position = last.txid, last.pk
             cursor.processed += len(wanted)
             cursor.attempts = 0
             cursor.last_error = ""
@@ -88,19 +183,18 @@ def consumer_try_one(name: str, *, batch_size: int = 500) -> int:
             cursor.updated_at = now
             cursor.save()
             return len(batch)
-    except Exception as exc:
+    except Exception as exc:  # the database itself failed: note it outside the broken txn
         logger.exception("event consumer %s failed; its batch will be replayed", name)
-        _record_failure(name, exc)
+        cursor = ConsumerCursor.objects.get(name=name)
+        _note_failure(cursor, exc, clock.now())
         return 0
 
 
-def _record_failure(name: str, exc: Exception) -> None:
-    cursor = ConsumerCursor.objects.get(name=name)
+def _note_failure(cursor: ConsumerCursor, exc: BaseException, now: datetime) -> None:
     cursor.attempts += 1
-    backoff = min(timedelta(seconds=2**cursor.attempts), MAX_BACKOFF)
-    cursor.retry_at = clock.now() + backoff
-    cursor.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    cursor.updated_at = clock.now()
+    cursor.retry_at = now + min(timedelta(seconds=2**cursor.attempts), MAX_BACKOFF)
+    cursor.last_error = _describe(exc)
+    cursor.updated_at = now
     cursor.save(update_fields=["attempts", "retry_at", "last_error", "updated_at"])
 
 
@@ -114,3 +208,52 @@ def consumers_run_all(*, batch_size: int = 500, max_batches: int = 20) -> int:
             if step < batch_size:
                 break
     return moved
+
+
+# --- dead letters ----------------------------------------------------------------------------
+
+
+def dead_letter_retry(*, letter_id: int, by: str) -> DeadLetter:
+    """Hand a parked event to its consumer again; it stays parked (with the new error) if the
+    handler fails again. Raises ``LookupError`` for an unknown or already resolved letter."""
+    with transaction.atomic():
+        letter = _parked_letter(letter_id)
+        consumer = _registry.get(letter.consumer)
+        if consumer is None:
+            raise LookupError(f"no consumer named {letter.consumer!r} is installed")
+        now = clock.now()
+        try:
+            with transaction.atomic():
+                consumer.handler([letter.event])
+        except Exception as exc:
+            letter.error = _describe(exc)
+            letter.attempts += 1
+            letter.save(update_fields=["error", "attempts"])
+            return letter
+        return _resolve(letter, DeadLetterStatus.RETRIED, by, now)
+
+
+def dead_letter_skip(*, letter_id: int, by: str) -> DeadLetter:
+    """Give up on a parked event: its consumer will never see it."""
+    with transaction.atomic():
+        return _resolve(_parked_letter(letter_id), DeadLetterStatus.SKIPPED, by, clock.now())
+
+
+def _parked_letter(letter_id: int) -> DeadLetter:
+    letter = (
+        DeadLetter.objects.select_for_update()
+        .select_related("event")
+        .filter(pk=letter_id, status=DeadLetterStatus.PARKED)
+        .first()
+    )
+    if letter is None:
+        raise LookupError(f"no parked dead letter with id {letter_id}")
+    return letter
+
+
+def _resolve(letter: DeadLetter, status: str, by: str, now: datetime) -> DeadLetter:
+    letter.status = status
+    letter.resolved_at = now
+    letter.resolved_by = by[:200]
+    letter.save(update_fields=["status", "resolved_at", "resolved_by"])
+    return letter

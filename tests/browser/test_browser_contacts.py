@@ -6,9 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tendril.accounts.models import User
+from tendril.contacts.ingest import NewEvent, events_ingest
 from tendril.contacts.models import Contact
 from tendril.contacts.services import contact_create
-from tendril.core.services import NewEvent, event_record, events_ingest
+from tendril.core.services import event_record
 
 pytestmark = pytest.mark.browser
 

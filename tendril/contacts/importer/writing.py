@@ -7,28 +7,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models.functions import Lower
 
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
 from tendril.contacts.models import Channel, Company, Consent, Contact, Stage
-from tendril.contacts.services import companies_for_domains, company_name_from_domain
+from tendril.contacts.services import (
+    NEW_CONTACT_COLUMNS,
+    companies_for_domains,
+    company_build,
+    company_name_key,
+)
 from tendril.core import clock
 from tendril.core.bulk import insert_rows
 from tendril.core.models import Event, EventSource
 from tendril.core.services import EVENT_COLUMNS
 
 _UPDATABLE = ("first_name", "last_name", "phone", "source", "stage")
-_NEW_CONTACT = (
-    "email",
-    *_UPDATABLE,
-    "owner_id",
-    "fields",
-    "company_id",
-    "score",
-    "created_at",
-    "updated_at",
-)
 _NewEvent = tuple[int, str, dict[str, Any]]  # contact id, type, properties
 
 
@@ -77,7 +71,7 @@ class ChunkWriter:
             for email, values in chunk.items()
             if email not in existing
         ]
-        insert_rows(Contact, _NEW_CONTACT, new)
+        insert_rows(Contact, NEW_CONTACT_COLUMNS, new)
         ids = dict(
             Contact.objects.filter(email__in=[row[0] for row in new]).values_list("email", "id")
         )
@@ -193,7 +187,7 @@ class ChunkWriter:
 
 
 def _company_key(spec: Mapping[str, Any]) -> str:
-    return f"d:{spec['domain']}" if spec.get("domain") else f"n:{spec['name'].lower()}"
+    return f"d:{spec['domain']}" if spec.get("domain") else f"n:{company_name_key(spec['name'])}"
 
 
 def _companies_given(specs: list[dict[str, Any]], now: Any) -> dict[str, int]:
@@ -204,33 +198,31 @@ def _companies_given(specs: list[dict[str, Any]], now: Any) -> dict[str, int]:
     unique = {_company_key(s): s for s in specs}
     domains = {s["domain"] for s in unique.values() if s.get("domain")}
     by_domain = {c.domain: c for c in Company.objects.filter(domain__in=domains)}
-    names = {s["name"].lower() for s in unique.values() if s.get("name")}
+    names = {company_name_key(s["name"]) for s in unique.values() if s.get("name")}
     by_name: dict[str, Company] = {}
-    named = Company.objects.alias(lname=Lower("name")).filter(lname__in=names).order_by("-id")
-    for found in named:
-        by_name[found.name.lower()] = found  # the oldest wins, as in company_resolve
+    for found in Company.objects.filter(name_key__in=names).order_by("-id"):
+        by_name[found.name_key] = found  # the oldest wins, as in company_resolve
     resolved: dict[str, Company] = {}
     missing: list[Company] = []
     changed: dict[int, Company] = {}
     taken = set(by_domain)
     for key, spec in unique.items():
         company = by_domain.get(spec.get("domain") or "") or by_name.get(
-            (spec.get("name") or "").lower()
+            company_name_key(spec.get("name") or "")
         )
         if company is None:
-            company = Company(
-                name=spec.get("name") or company_name_from_domain(spec["domain"]),
+            company = company_build(
+                name=spec.get("name") or "",
                 domain=spec.get("domain"),
                 industry=spec.get("industry") or "",
                 employees=spec.get("employees"),
-                created_at=now,
-                updated_at=now,
+                now=now,
             )
             missing.append(company)
             if company.domain:
                 taken.add(company.domain)
             if company.name:
-                by_name[company.name.lower()] = company
+                by_name[company.name_key] = company
         else:
             updates = {a: spec.get(a) for a in ("industry", "employees") if spec.get(a)}
             if spec.get("domain") and not company.domain and spec["domain"] not in taken:

@@ -6,10 +6,10 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from tendril.contacts.ingest import NewEvent, events_ingest
 from tendril.contacts.models import Contact
 from tendril.core import tasks
 from tendril.core.models import ConsumerCursor, Event
-from tendril.core.services import NewEvent, events_ingest
 
 
 def _visit(email: str) -> None:

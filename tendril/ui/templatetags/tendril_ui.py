@@ -8,8 +8,8 @@ from django import template
 from django.http import QueryDict
 
 from tendril.contacts.selectors import grade_for
+from tendril.core import events
 from tendril.core.models import Event
-from tendril.ui import timeline
 
 register = template.Library()
 
@@ -21,12 +21,12 @@ def grade(score: int | None) -> str:
 
 @register.filter
 def describe_event(event: Event) -> str:
-    return timeline.describe(event)
+    return events.describe(event.type, event.properties)
 
 
 @register.filter
 def event_properties(event: Event) -> list[tuple[str, str]]:
-    return timeline.shown_properties(event)
+    return events.shown_properties(event.type, event.properties)
 
 
 @register.simple_tag(takes_context=True)

@@ -136,7 +136,7 @@ def test_editing_a_contact_saves_it_and_records_the_stage_change(
     assert response.status_code == 302
     contact.refresh_from_db()
     assert (contact.first_name, contact.stage, contact.owner_id) == ("Ana", "sql", sales_rep.pk)
-    changed = Event.objects.get(contact=contact, type="stage_changed")
+    changed = Event.objects.get(contact_id=contact.pk, type="stage_changed")
     assert changed.properties == {"from": "lead", "to": "sql", "by": "ui"}
 
 

@@ -24,7 +24,7 @@ def test_posting_an_event_for_a_new_email_creates_the_contact(marketer_api):
     assert response.status_code == 202, response.content
     contact = Contact.objects.get(email="ann@acme.io")
     event = Event.objects.get(pk=response.json()["id"])
-    assert event.contact == contact
+    assert event.contact_id == contact.pk
     assert contact.company.domain == "acme.io"
 
 
@@ -236,7 +236,7 @@ def test_identifying_a_visitor_joins_their_earlier_anonymous_events(marketer_api
         "/api/v1/events",
         {"visitor_id": "v-other", "type": "page_view", "properties": {"url": "/"}},
     )
-    assert Event.objects.filter(visitor_id="v-42", contact__isnull=True).count() == 2
+    assert Event.objects.filter(visitor_id="v-42", contact_id__isnull=True).count() == 2
 
     identify = post(
         marketer_api,
@@ -250,7 +250,7 @@ def test_identifying_a_visitor_joins_their_earlier_anonymous_events(marketer_api
     )
 
     assert identify.status_code == 202
-    assert Event.objects.filter(visitor_id="v-42", contact=ann).count() == 4
+    assert Event.objects.filter(visitor_id="v-42", contact_id=ann.pk).count() == 4
     assert Event.objects.get(pk=later.json()["id"]).contact_id == ann.pk
     assert Event.objects.get(pk=other.json()["id"]).contact_id is None
     timeline = marketer_api.get(f"/api/v1/contacts/{ann.pk}/timeline").json()
@@ -267,3 +267,92 @@ def test_events_list_filters_by_contact_and_type(marketer_api, ann):
     assert response.status_code == 200
     assert response.json()["count"] == 1
     assert response.json()["items"][0]["contact_id"] == ann.pk
+
+
+@pytest.mark.django_db
+def test_identifying_a_visitor_announces_the_joined_history_as_an_event(marketer_api, ann):
+    earlier = [
+        post(
+            marketer_api,
+            "/api/v1/events",
+            {"visitor_id": "v-7", "type": "page_view", "properties": {"url": f"/p{n}"}},
+        ).json()["id"]
+        for n in range(3)
+    ]
+
+    post(
+        marketer_api,
+        "/api/v1/events",
+        {"contact": {"email": "ann@acme.io"}, "visitor_id": "v-7", "type": "identify"},
+    )
+    post(  # identifying again joins nothing new and announces nothing
+        marketer_api,
+        "/api/v1/events",
+        {"contact": {"email": "ann@acme.io"}, "visitor_id": "v-7", "type": "identify"},
+    )
+
+    announced = Event.objects.get(type="visitor_identified")
+    assert announced.contact_id == ann.pk
+    assert announced.properties == {"visitor_id": "v-7", "events": earlier}
+    assert announced.pk > max(earlier)  # consumers that passed the rows anonymously learn of them
+
+
+@pytest.mark.django_db
+def test_history_that_joins_a_contact_makes_them_seen(marketer_api, ann):
+    from datetime import timedelta
+
+    from tendril.core import clock
+    from tendril.core.consumers import consumers_run_all
+
+    visited = (clock.now() - timedelta(days=2)).isoformat()
+    post(
+        marketer_api,
+        "/api/v1/events",
+        {
+            "visitor_id": "v-9",
+            "type": "page_view",
+            "properties": {"url": "/"},
+            "occurred_at": visited,
+        },
+    )
+    consumers_run_all()  # the anonymous visit is passed while nobody owns it
+    post(
+        marketer_api,
+        "/api/v1/events",
+        {"contact": {"email": "ann@acme.io"}, "visitor_id": "v-9", "type": "identify"},
+    )
+
+    consumers_run_all()
+
+    ann.refresh_from_db()
+    assert ann.last_seen_at is not None
+    assert ann.last_seen_at.isoformat() == clock.now().__class__.fromisoformat(visited).isoformat()
+
+
+@pytest.mark.django_db
+def test_properties_nested_too_deeply_are_refused_at_ingest(marketer_api, ann):
+    deep: dict = {}
+    inner = deep
+    for _ in range(40):
+        inner["x"] = {}
+        inner = inner["x"]
+
+    response = post(
+        marketer_api,
+        "/api/v1/events",
+        {"contact_id": ann.pk, "type": "custom:deep", "properties": deep},
+    )
+    batch = post(
+        marketer_api,
+        "/api/v1/events/batch",
+        [
+            {"contact_id": ann.pk, "type": "custom:deep", "properties": deep},
+            {"contact_id": ann.pk, "type": "custom:flat", "properties": {"a": {"b": 1}}},
+        ],
+    )
+
+    assert response.status_code == 422
+    assert response.json()["field"] == "properties"
+    assert batch.json()["accepted"] == 1
+    assert batch.json()["rejected"][0]["index"] == 0
+    assert marketer_api.get("/api/v1/events").status_code == 200

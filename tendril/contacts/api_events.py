@@ -12,11 +12,12 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticError
 
 from tendril.accounts.auth import AuthedRequest
-from tendril.contacts.cleaning import storable_check
+from tendril.contacts.cleaning import email_clean, storable_check
+from tendril.contacts.ingest import NewEvent, events_ingest
 from tendril.core.errors import InvalidInput, MalformedInput
 from tendril.core.models import Event
 from tendril.core.pagination import PageParams, page_of
-from tendril.core.services import NewEvent, events_ingest, utc_clean
+from tendril.core.services import utc_clean
 
 router = Router(tags=["events"])
 MAX_BATCH = 1000
@@ -91,8 +92,6 @@ def _email_checked(item: EventIn, seen: dict[str, str] | None = None) -> EventIn
 
     ``seen`` remembers emails already checked in this batch (the same person sends many events).
     """
-    from tendril.contacts.cleaning import email_clean
-
     if item.contact is not None:
         raw = item.contact.email
         if seen is None or raw not in seen:

@@ -102,7 +102,7 @@ def _check_migrated() -> None:
 def cmd_run(args: argparse.Namespace) -> None:
     from django.conf import settings
 
-    from tendril.core.runner import serve
+    from tendril.runner import serve
 
     _check_migrated()
     url = f"http://{args.host}:{args.port}/"
@@ -150,7 +150,7 @@ def cmd_scheduler(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from tendril.core.demo import demo_load
+    from tendril.demo import demo_load
 
     _check_migrated()
     _say("Loading demo data…")
