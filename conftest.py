@@ -91,8 +91,3 @@ def marketer_api(db: Any) -> Client:
 def sales_api(db: Any) -> Client:
     return _api_client(Role.SALES)
 
-
-@pytest.fixture(autouse=True)
-def _events_visible_at_once(settings: Any) -> None:
-    """Consumers see events as soon as they commit; the settle window is for live PostgreSQL."""
-    settings.EVENT_SETTLE_SECONDS = 0

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tendril.core",
     "tendril.accounts",
     "tendril.contacts",
+    "tendril.system",
     "tendril.ui",
 ]
 
@@ -97,9 +98,8 @@ IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
 
 # --- Background work ------------------------------------------------------------------------
 BROKER_URL = env_url("BROKER_URL", "", schemes=("redis", "rediss", "amqp", "pyamqp"))
-# Events newer than this are left for the next pass: on PostgreSQL, ids are handed out before
-# commit, so a consumer that read right up to the newest id could skip a slower transaction.
-EVENT_SETTLE_SECONDS = env_int("TENDRIL_EVENT_SETTLE_SECONDS", 2 if IS_POSTGRES else 0)
+# /healthz says "lagging" when an event consumer's oldest unread event waited longer than this.
+HEALTH_MAX_LAG_SECONDS = env_int("TENDRIL_HEALTH_MAX_LAG_SECONDS", 300, minimum=1)
 
 # --- Email ----------------------------------------------------------------------------------
 _email_url = env_url(

@@ -5,5 +5,6 @@ from tendril.api import api
 urlpatterns = [
     path("api/", api.urls),
     path("", include("tendril.contacts.urls")),
+    path("", include("tendril.system.urls")),
     path("", include("tendril.ui.urls")),
 ]

@@ -1,0 +1,86 @@
+"""Reads of the kernel's state: how far behind each event consumer is, and what it parked.
+
+``tendril status``, the System screen and ``/healthz`` all read these, so an operator, an admin
+and a load balancer see the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+
+from tendril.core import clock
+from tendril.core.consumers import registered, unread
+from tendril.core.models import ConsumerCursor, DeadLetter, DeadLetterStatus
+
+# Counting every unread row of a badly stuck consumer would itself be slow; past this many the
+# figure is shown as "at least".
+BEHIND_COUNT_CAP = 100_000
+
+
+@dataclass(frozen=True)
+class ConsumerLag:
+    name: str
+    behind: int
+    behind_capped: bool
+    oldest_unread_at: datetime | None
+    processed: int
+    attempts: int
+    last_error: str
+    retry_at: datetime | None
+    parked: int
+    updated_at: datetime | None
+
+    @property
+    def age_seconds(self) -> float:
+        """How long the oldest unread event has waited (0 when the consumer is caught up)."""
+        if self.oldest_unread_at is None:
+            return 0.0
+        return max(0.0, (clock.now() - self.oldest_unread_at).total_seconds())
+
+
+def consumer_lags() -> list[ConsumerLag]:
+    """One row per installed consumer, whether or not it has run yet."""
+    cursors = {c.name: c for c in ConsumerCursor.objects.filter(name__in=list(registered()))}
+    parked = dict(
+        DeadLetter.objects.filter(status=DeadLetterStatus.PARKED)
+        .values_list("consumer")
+        .annotate(n=Count("id"))
+        .values_list("consumer", "n")
+    )
+    lags = []
+    for name in sorted(registered()):
+        cursor = cursors.get(name) or ConsumerCursor(name=name)
+        rows = unread(cursor)
+        behind = rows[: BEHIND_COUNT_CAP + 1].count()
+        oldest = rows.values_list("received_at", flat=True).first()
+        lags.append(
+            ConsumerLag(
+                name=name,
+                behind=min(behind, BEHIND_COUNT_CAP),
+                behind_capped=behind > BEHIND_COUNT_CAP,
+                oldest_unread_at=oldest,
+                processed=cursor.processed,
+                attempts=cursor.attempts,
+                last_error=cursor.last_error,
+                retry_at=cursor.retry_at,
+                parked=parked.get(name, 0),
+                updated_at=cursor.updated_at,
+            )
+        )
+    return lags
+
+
+def dead_letter_list(
+    *, consumer: str | None = None, status: str = DeadLetterStatus.PARKED
+) -> QuerySet[DeadLetter]:
+    letters = DeadLetter.objects.select_related("event").filter(status=status)
+    if consumer:
+        letters = letters.filter(consumer=consumer)
+    return letters.order_by("-parked_at", "-id")
+
+
+def dead_letter_get(letter_id: int) -> DeadLetter | None:
+    return DeadLetter.objects.select_related("event").filter(pk=letter_id).first()
