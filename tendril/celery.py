@@ -10,4 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tendril.settings")
 
 app = Celery("tendril")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["tendril.core", "tendril.contacts"])
+# Every installed app's tasks.py, the same modules tendril.core.plugins imports.
+app.autodiscover_tasks()

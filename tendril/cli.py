@@ -1,4 +1,4 @@
-"""The ``tendril`` command: set-up, serving, workers, demo data, API keys, import and export.
+"""The ``tendril`` command: set-up, serving, workers, status, demo data, API keys, import, export.
 
 Every command reads the same environment as the web app; a bad setting or an unreachable
 database ends the command with one line and a non-zero exit, never a traceback.
@@ -219,6 +219,48 @@ def cmd_export_contacts(args: argparse.Namespace) -> None:
     print(f"Exported {count:,} contacts", file=sys.stderr)
 
 
+def cmd_status(args: argparse.Namespace) -> None:
+    """What an operator checks first: the database, and each event consumer's lag."""
+    from tendril.system.selectors import health_report
+
+    _check_migrated()
+    code, report = health_report()
+    _say(f"Tendril: {report['status']} (background work: {report['background']})")
+    if code != 200:
+        raise CommandError(f"the database does not answer: {report['database']}")
+    _say(f"{'consumer':<28} {'behind':>9} {'oldest unread':>14} {'parked':>7}  state")
+    for c in report["consumers"]:
+        behind = f"{c['behind']:,}" + ("+" if c["behind_capped"] else "")
+        age = f"{c['oldest_unread_age_seconds']:.1f}s" if c["behind"] else "-"
+        state = "failing: " + c["last_error"] if c["failing"] else "ok"
+        _say(f"{c['name']:<28} {behind:>9} {age:>14} {c['parked']:>7}  {state}")
+    if report["status"] != "ok":
+        sys.exit(3)
+
+
+def cmd_deadletters(args: argparse.Namespace) -> None:
+    from tendril.core.selectors import dead_letter_list
+    from tendril.system.services import dead_letter_resolve
+
+    _check_migrated()
+    if args.action == "list":
+        letters = list(dead_letter_list(consumer=args.consumer)[: args.limit])
+        if not letters:
+            _say("Nothing is parked.")
+        for letter in letters:
+            _say(
+                f"{letter.pk:>7}  {letter.parked_at:%Y-%m-%d %H:%M}  {letter.consumer}  "
+                f"event {letter.event_id} ({letter.event.type}): {letter.error.splitlines()[0]}"
+            )
+        return
+    if args.id is None:
+        raise CommandError(f"'tendril deadletters {args.action}' needs the id of a parked event")
+    letter = dead_letter_resolve(letter_id=args.id, action=args.action, by=None)
+    if letter.status == "parked":
+        raise CommandError(f"event {letter.event_id} failed again: {letter.error}")
+    _say(f"Dead letter {letter.pk} (event {letter.event_id}): {letter.status}")
+
+
 def cmd_manage(args: argparse.Namespace) -> None:
     from django.core.management import execute_from_command_line
 
@@ -280,6 +322,13 @@ def _parser() -> argparse.ArgumentParser:
     exp_contacts = add("contacts", cmd_export_contacts, "export contacts as CSV", exp_commands)
     exp_contacts.add_argument("--segment", type=int)
     exp_contacts.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    add("status", cmd_status, "the database and each event consumer's lag (exit 3 if lagging)")
+    dead = add("deadletters", cmd_deadletters, "list, retry or skip events a consumer parked")
+    dead.add_argument("action", choices=["list", "retry", "skip"])
+    dead.add_argument("id", type=int, nargs="?")
+    dead.add_argument("--consumer")
+    dead.add_argument("--limit", type=int, default=50)
 
     manage = add("manage", cmd_manage, "run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

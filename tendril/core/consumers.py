@@ -7,11 +7,11 @@ must be idempotent.
 
 **Log order, exact under concurrent commits.** PostgreSQL hands out ids before commit, so a
 reader that went by id alone would skip a slow transaction's row. Each event stores its
-writer's transaction id (``txid``); a consumer reads in ``(txid, id)`` order and only rows
-written by transactions older than the oldest one still open (``pg_snapshot_xmin``), which are
+writer's transaction id (``txid``); a consumer reads in ``(txid, id)`` order, and only rows
+written below the oldest transaction still open on this database (``_watermark``), which are
 all settled: committed or gone. A row committed late is therefore read late, never skipped,
-whatever the transaction's length or the machines' clocks. SQLite has one writer at a time, so
-id order is commit order and ``txid`` stays 0.
+whatever the transaction's length or the machines' clocks. SQLite has one writer at a time,
+so id order is commit order there and ``txid`` stays 0.
 
 **No jams.** A batch that fails is retried with backoff; once it has failed ``MAX_ATTEMPTS``
 times it is split in halves until the events that fail alone are found; those are parked as
@@ -77,20 +77,44 @@ def _after(txid: int, position: int) -> RawSQL:
     return RawSQL('("txid", "id") > (%s, %s)', (txid, position), models.BooleanField())
 
 
-def _settled() -> RawSQL | None:
-    """On PostgreSQL, rows whose transaction can no longer commit anything earlier in log
-    order: written below the oldest open transaction, or by this very transaction when it is
-    the oldest open one (its rows commit or vanish together with the cursor)."""
+# This transaction's id, and the ids of every other transaction of this database that holds
+# one (each holds an exclusive lock on its own id; a prepared transaction, or a backend whose
+# database is unknown, counts as ours).
+_OPEN_HERE = """
+    SELECT pg_current_xact_id()::text::bigint, array(
+        SELECT l.transactionid::text::bigint FROM pg_locks l
+        LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+          AND l.pid IS DISTINCT FROM pg_backend_pid()
+          AND (a.datid IS NULL OR a.datid = (SELECT oid FROM pg_database
+                                             WHERE datname = current_database())))
+"""
+
+
+def _widen(xid32: int, near: int) -> int:
+    """The 64-bit transaction id whose low 32 bits are ``xid32``, closest to ``near``."""
+    ahead = (xid32 - near) % 2**32
+    return near + ahead if ahead < 2**31 else near + ahead - 2**32
+
+
+def _watermark() -> int | None:
+    """On PostgreSQL, the transaction id below which every writer to this database is settled
+    (committed or gone), so the rows below it can be read in log order without skipping any.
+
+    It is the lowest id among this database's other open transactions, or just above this
+    transaction's own id when none is lower. Every transaction below it has finished before
+    the caller's next statement takes its snapshot, so that read sees all their rows; this
+    transaction's own rows commit or vanish together with the cursor that passes them; and
+    any transaction that starts later gets a higher id. Transactions of other databases on the
+    same server are ignored: they never write here, so a long one elsewhere cannot stall
+    Tendril. None on SQLite, whose single writer makes id order commit order.
+    """
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-            "pg_current_xact_id_if_assigned()::text::bigint"
-        )
-        oldest, own = cursor.fetchone()
-    operator = "<=" if own == oldest else "<"
-    return RawSQL(f'"txid" {operator} %s', (oldest,), models.BooleanField())
+        cursor.execute(_OPEN_HERE)
+        own, open_here = cursor.fetchone()
+    return min([_widen(x, own) for x in open_here] + [own + 1])
 
 
 def unread(cursor: ConsumerCursor) -> models.QuerySet[Event]:
@@ -100,9 +124,9 @@ def unread(cursor: ConsumerCursor) -> models.QuerySet[Event]:
 
 def _next_batch(cursor: ConsumerCursor, size: int) -> list[Event]:
     rows = unread(cursor)
-    settled = _settled()
-    if settled is not None:
-        rows = rows.filter(settled)
+    watermark = _watermark()
+    if watermark is not None:
+        rows = rows.filter(txid__lt=watermark)
     return list(rows[:size])
 
 

@@ -1,16 +1,20 @@
 """Periodic jobs: ticked by the embedded scheduler in ``tendril run`` or by Celery beat.
 
-Later capabilities register their due-row claimers (journey timers, decay, reminders, scheduled
-reports) here with ``@periodic``; both schedulers read the same registry.
+Apps register their due-row claimers (event consumers, journey timers, decay, reminders,
+scheduled reports) with ``@periodic`` in their ``tasks.py``; both schedulers read the same
+registry. Ticks never pile up behind a slow pass: the embedded scheduler runs each job on its
+own thread and waits ``every`` seconds after a pass ends before the next; Celery beat's ticks
+expire after ``every`` seconds, so a worker busy with a long pass drops the stale ones instead
+of running them back to back.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import close_old_connections
 
@@ -42,32 +46,42 @@ def jobs() -> list[PeriodicJob]:
     return list(_jobs.values())
 
 
-def beat_schedule() -> dict[str, dict[str, object]]:
-    return {job.name: {"task": job.name, "schedule": job.every} for job in _jobs.values()}
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    return {
+        job.name: {"task": job.name, "schedule": job.every, "options": {"expires": job.every}}
+        for job in _jobs.values()
+    }
 
 
-class EmbeddedScheduler(threading.Thread):
-    """Runs every periodic job in this process, each on its own cadence, until ``stop()``."""
+class EmbeddedScheduler:
+    """Runs every periodic job in this process, each on its own thread and cadence."""
 
     def __init__(self) -> None:
-        super().__init__(name="tendril-scheduler", daemon=True)
         self._stopping = threading.Event()
+        self._threads = [
+            threading.Thread(
+                target=self._loop, args=(job,), name=f"tendril-{job.name}", daemon=True
+            )
+            for job in jobs()
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
 
-    def run(self) -> None:
-        next_run = {job.name: 0.0 for job in jobs()}
+    def join(self, timeout: float | None = None) -> None:
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _loop(self, job: PeriodicJob) -> None:
         while not self._stopping.is_set():
-            now = time.monotonic()
-            for job in jobs():
-                if now < next_run.get(job.name, 0.0):
-                    continue
-                try:
-                    job.run()
-                except Exception:
-                    logger.exception("periodic job %s failed; it will run again", job.name)
-                finally:
-                    close_old_connections()
-                next_run[job.name] = time.monotonic() + job.every
-            self._stopping.wait(0.2)
+            try:
+                job.run()
+            except Exception:
+                logger.exception("periodic job %s failed; it will run again", job.name)
+            finally:
+                close_old_connections()
+            self._stopping.wait(job.every)

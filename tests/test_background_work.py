@@ -19,7 +19,7 @@ def _visit(email: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(BROKER_URL="", EVENT_SETTLE_SECONDS=0)
+@override_settings(BROKER_URL="")
 def test_without_a_broker_an_enqueued_task_runs_once_the_transaction_commits():
     _visit("ann@acme.io")
     with transaction.atomic():
@@ -29,7 +29,7 @@ def test_without_a_broker_an_enqueued_task_runs_once_the_transaction_commits():
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(BROKER_URL="", EVENT_SETTLE_SECONDS=0)
+@override_settings(BROKER_URL="")
 def test_the_in_process_worker_thread_runs_queued_tasks():
     _visit("bo@acme.io")
     worker = tasks.local_worker_start()
@@ -50,7 +50,6 @@ def test_a_task_sent_through_the_broker_runs_on_a_real_celery_worker(settings):
     from tendril.celery import app
 
     assert settings.BROKER_URL, "this test needs BROKER_URL"
-    settings.EVENT_SETTLE_SECONDS = 0
     _visit("cy@acme.io")
     last_event = Event.objects.latest("id").pk
     with start_worker(
