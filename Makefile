@@ -62,6 +62,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tendril
+	$(BIN)/lint-imports
 
 fmt: $(VENV)/.test
 	$(BIN)/ruff format .

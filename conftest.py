@@ -10,6 +10,10 @@ from django.test import Client
 
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import apikey_create
+from tendril.core import consumers
+from tendril.core.consumers import MAX_ATTEMPTS, consumer_try_one, event_consumer
+from tendril.core.models import ConsumerCursor, DeadLetter, Event
+from tendril.core.services import event_record
 from tests.services_up import answers
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -91,3 +95,22 @@ def marketer_api(db: Any) -> Client:
 def sales_api(db: Any) -> Client:
     return _api_client(Role.SALES)
 
+
+@pytest.fixture
+def poisoned(monkeypatch: pytest.MonkeyPatch, db: Any) -> DeadLetter:
+    """A consumer ``test.picky`` that parked one event it cannot handle; ``.fix()`` mends it."""
+    monkeypatch.setattr(consumers, "_registry", dict(consumers._registry))
+    broken = {"yes": True}
+
+    @event_consumer("test.picky")
+    def picky(events: list[Event]) -> None:
+        if broken["yes"] and any(e.type == "custom:poison" for e in events):
+            raise ValueError("no poison please")
+
+    event_record(contact_id=None, type="custom:poison")
+    for _ in range(MAX_ATTEMPTS):
+        consumer_try_one("test.picky")
+        ConsumerCursor.objects.filter(name="test.picky").update(retry_at=None)
+    letter = DeadLetter.objects.get(consumer="test.picky")
+    letter.fix = lambda: broken.update(yes=False)  # type: ignore[attr-defined]
+    return letter

@@ -99,12 +99,29 @@ def _check_migrated() -> None:
         raise CommandError("the database is not up to date: run 'tendril init' first")
 
 
+# Built by the frontend step (npm), never committed; every page links them.
+BUILT_STATIC = ("build/app.css", "build/app.js", "build/htmx.min.js")
+
+
+def _check_static() -> None:
+    """Serving pages without their styles and scripts would look broken; say how to fix it."""
+    from django.contrib.staticfiles import finders
+
+    missing = [name for name in BUILT_STATIC if finders.find(name) is None]
+    if missing:
+        raise CommandError(
+            f"the web interface's static files are not built ({missing[0]} is missing): "
+            "run 'make static' in a source checkout (it needs Node.js and npm)"
+        )
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     from django.conf import settings
 
     from tendril.runner import serve
 
     _check_migrated()
+    _check_static()
     url = f"http://{args.host}:{args.port}/"
     mode = (
         "Celery (" + settings.BROKER_URL.split("://")[0] + ")"

@@ -7,33 +7,11 @@ from django.db import DatabaseError
 from django.test import Client
 
 from tendril.accounts.models import AuditEntry
-from tendril.cli import main
-from tendril.core import clock, consumers
-from tendril.core.consumers import MAX_ATTEMPTS, consumer_try_one, event_consumer
-from tendril.core.models import ConsumerCursor, DeadLetter, Event
+from tendril.core import clock
+from tendril.core.models import DeadLetter, Event
 from tendril.core.services import event_record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def poisoned(monkeypatch) -> DeadLetter:
-    """A consumer ``test.picky`` that parked one event it cannot handle."""
-    monkeypatch.setattr(consumers, "_registry", dict(consumers._registry))
-    broken = {"yes": True}
-
-    @event_consumer("test.picky")
-    def picky(events: list[Event]) -> None:
-        if broken["yes"] and any(e.type == "custom:poison" for e in events):
-            raise ValueError("no poison please")
-
-    event_record(contact_id=None, type="custom:poison")
-    for _ in range(MAX_ATTEMPTS):
-        consumer_try_one("test.picky")
-        ConsumerCursor.objects.filter(name="test.picky").update(retry_at=None)
-    letter = DeadLetter.objects.get(consumer="test.picky")
-    letter.fix = lambda: broken.update(yes=False)  # type: ignore[attr-defined]
-    return letter
 
 
 def signed_in(user) -> Client:
@@ -138,36 +116,3 @@ def test_resolving_a_letter_twice_is_a_404(admin_user, poisoned):
 
     assert client.post(f"/system/dead-letters/{poisoned.pk}/skip/").status_code == 404
     assert client.post(f"/system/dead-letters/{poisoned.pk}/delete/").status_code == 404
-
-
-def test_tendril_status_prints_each_consumers_lag(capsys):
-    event_record(contact_id=None, type="custom:visit")
-
-    code = main(["status"])
-
-    out = capsys.readouterr().out
-    assert code == 0
-    assert out.splitlines()[0] == "Tendril: ok (background work: in-process)"
-    row = next(line for line in out.splitlines() if line.startswith("contacts.last_seen"))
-    assert row.split()[1] == "1"  # one event behind
-    assert row.split()[-1] == "ok"
-
-
-def test_tendril_status_exits_3_when_a_consumer_parked_events(capsys, poisoned):
-    with pytest.raises(SystemExit) as stopped:
-        main(["status"])
-
-    assert stopped.value.code == 3
-    assert "Tendril: lagging" in capsys.readouterr().out
-
-
-def test_tendril_deadletters_lists_and_skips(capsys, poisoned):
-    assert main(["deadletters", "list"]) == 0
-    listed = capsys.readouterr().out
-    assert f"event {poisoned.event_id} (custom:poison): ValueError: no poison please" in listed
-
-    assert main(["deadletters", "skip", str(poisoned.pk)]) == 0
-
-    assert "skipped" in capsys.readouterr().out
-    assert DeadLetter.objects.get(pk=poisoned.pk).resolved_by == "system"
-    assert main(["deadletters", "skip", str(poisoned.pk)]) == 1
