@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tendril.core.emails import email_fold
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
@@ -19,7 +21,7 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email_fold(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 
 from tendril.accounts.models import ApiKey, AuditEntry, Role, User
 from tendril.core import clock
+from tendril.core.emails import email_normalise
 from tendril.core.errors import Conflict, InvalidInput
 
 Actor = User | ApiKey | None
@@ -115,12 +115,10 @@ def apikey_authenticate(*, secret: str) -> ApiKey | None:
 
 
 def _clean_email(email: str) -> str:
-    email = email.strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidInput(f"'{email}' is not a valid email address", field="email") from None
-    return email
+    cleaned = email_normalise(email)
+    if cleaned is None:
+        raise InvalidInput(f"'{email.strip()}' is not a valid email address", field="email")
+    return cleaned
 
 
 def user_create(

@@ -10,13 +10,10 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
 from tendril.contacts.models import Channel, ConsentStatus, CustomField, FieldType, Stage
+from tendril.core.emails import email_normalise
 from tendril.core.errors import InvalidInput
 
 TEXT_FIELDS = {"first_name": 100, "last_name": 100, "phone": 40, "source": 100}
@@ -38,20 +35,6 @@ COMPANY_KEYS = frozenset({"name", "domain", "industry", "employees"})
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
-
-
-@lru_cache(maxsize=65_536)
-def _normalised_email(raw: str) -> str | None:
-    """The stored form of an address, or None if it is not one (cached: ingest sees the same
-    people again and again, and Django's validator costs ~10 µs a call)."""
-    email = raw.strip().lower()
-    if len(email) > 254:
-        return None
-    try:
-        validate_email(email)
-    except ValidationError:
-        return None
-    return email
 
 
 def storable_check(value: object, *, field: str | None = None) -> None:
@@ -88,7 +71,7 @@ def _storable_text(text: str, field: str | None) -> None:
 def email_clean(raw: object, *, field: str = "email") -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("an email address is required", field=field)
-    email = _normalised_email(raw)
+    email = email_normalise(raw)
     if email is None:
         raise InvalidInput(f"'{raw.strip()[:254]}' is not a valid email address", field=field)
     return email

@@ -18,6 +18,7 @@ from tendril.contacts.selectors import contact_ids_existing
 from tendril.contacts.services import contacts_ensure_by_email
 from tendril.core import clock
 from tendril.core.bulk import insert_rows
+from tendril.core.emails import email_fold
 from tendril.core.errors import DomainError, InvalidInput, NotFound
 from tendril.core.events import missing_properties, normalise_type
 from tendril.core.models import Event, EventSource, VisitorLink
@@ -133,7 +134,7 @@ def _resolve_contacts(
                 continue
             resolved[index] = item.contact_id
         elif item.email:
-            resolved[index] = by_email[item.email.strip().lower()]
+            resolved[index] = by_email[email_fold(item.email)]
         else:
             resolved[index] = linked.get(item.visitor_id)
     return resolved, linked

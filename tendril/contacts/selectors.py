@@ -1,15 +1,19 @@
-"""Reads of contacts and companies: lists with filters, one record, timelines, GDPR export."""
+"""Reads of contacts and companies: lists with filters, one record, timelines, GDPR export, the
+dashboard's figures, custom fields and import jobs."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from tendril.accounts.models import ApiKey, User
-from tendril.contacts.models import Company, Consent, Contact, CustomField
+from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
+from tendril.core import clock
+from tendril.core.emails import email_fold
 from tendril.core.errors import NotFound
 from tendril.core.models import Event
 
@@ -45,7 +49,7 @@ def contact_ids_existing(*, ids: Iterable[int]) -> set[int]:
 def contact_list(*, filters: ContactFilters) -> QuerySet[Contact]:
     contacts = Contact.objects.select_related("company", "owner")
     if filters.email:
-        contacts = contacts.filter(email=filters.email.strip().lower())
+        contacts = contacts.filter(email=email_fold(filters.email))
     if filters.q:
         for word in filters.q.split()[:5]:
             contacts = contacts.filter(
@@ -115,6 +119,82 @@ def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
 
 def custom_field_list() -> QuerySet[CustomField]:
     return CustomField.objects.all()
+
+
+def custom_field_get_for(viewer: User | ApiKey, field_id: int) -> CustomField:
+    """Every role sees the custom fields: they are on every contact's page."""
+    definition = CustomField.objects.filter(pk=field_id).first()
+    if definition is None:
+        raise NotFound(f"no custom field with id {field_id}")
+    return definition
+
+
+def contact_source_list() -> list[str]:
+    """The sources contacts came from, for the list filter."""
+    return list(
+        Contact.objects.exclude(source="")
+        .order_by("source")
+        .values_list("source", flat=True)
+        .distinct()[:100]
+    )
+
+
+def import_job_list() -> QuerySet[ImportJob]:
+    """Newest first (the model's ordering)."""
+    return ImportJob.objects.all()
+
+
+def import_job_get_for(viewer: User | ApiKey, job_id: int) -> ImportJob:
+    """Imports are marketing's work; the screens check the role, every marketer sees every job."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(f"no import with id {job_id}")
+    return job
+
+
+# --- the dashboard --------------------------------------------------------------------------
+# The reports capability will own richer figures; these stay deliberately few and cheap.
+
+RECENT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    contacts: int
+    contacts_new: int
+    companies: int
+    events_recent: int
+    per_stage: list[StageCount]
+    recent_contacts: list[Contact]
+
+
+def dashboard_figures(*, recent: int = 10) -> DashboardFigures:
+    since = clock.now() - timedelta(days=RECENT_DAYS)
+    counts = dict(
+        Contact.objects.order_by()
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+    return DashboardFigures(
+        contacts=sum(counts.values()),
+        contacts_new=Contact.objects.filter(created_at__gte=since).count(),
+        companies=Company.objects.count(),
+        events_recent=Event.objects.filter(occurred_at__gte=since).count(),
+        per_stage=[StageCount(s.value, str(s.label), counts.get(s.value, 0)) for s in Stage],
+        recent_contacts=list(
+            Contact.objects.select_related("company", "owner").order_by("-created_at", "-id")[
+                :recent
+            ]
+        ),
+    )
 
 
 def contact_personal_data(*, contact: Contact) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import Actor, audit_record
+from tendril.contacts.changes import change_events, changes_apply
 from tendril.contacts.cleaning import contact_clean, email_clean
 from tendril.contacts.freemail import email_domain, is_company_domain
 from tendril.contacts.models import (
@@ -26,6 +27,7 @@ from tendril.contacts.models import (
 )
 from tendril.core import clock
 from tendril.core.bulk import insert_new_rows, insert_rows
+from tendril.core.emails import email_fold
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource, VisitorLink
 from tendril.core.services import EVENT_COLUMNS, event_record
@@ -208,28 +210,13 @@ def consent_set(
     return consent
 
 
-def _apply(contact: Contact, values: Mapping[str, Any], *, method: str) -> list[str]:
-    """Copy cleaned values onto ``contact`` (unsaved); returns the names that changed."""
-    changed = []
-    for name in ("first_name", "last_name", "phone", "source", "stage"):
-        if name in values and getattr(contact, name) != values[name]:
-            setattr(contact, name, values[name])
-            changed.append(name)
+def _apply(contact: Contact, values: Mapping[str, Any]) -> list[str]:
+    """Copy cleaned values onto ``contact`` (unsaved), the company included; returns the names
+    that changed."""
     if "owner" in values:
         owner = _owner(values["owner"])
-        if contact.owner_id != (owner.pk if owner else None):
-            contact.owner = owner
-            changed.append("owner")
-    if "fields" in values:
-        merged = dict(contact.fields)
-        for key, value in values["fields"].items():
-            if value is None:
-                merged.pop(key, None)
-            else:
-                merged[key] = value
-        if merged != contact.fields:
-            contact.fields = merged
-            changed.append("fields")
+        values = {**values, "owner": owner.pk if owner else None}
+    changed = changes_apply(contact, values)
     if "company" in values or ("email" in values and contact.company_id is None):
         company = company_resolve(email=contact.email, company=values.get("company"))
         if (company.pk if company else None) != contact.company_id:
@@ -238,28 +225,29 @@ def _apply(contact: Contact, values: Mapping[str, Any], *, method: str) -> list[
     return changed
 
 
-def _after_save(
-    contact: Contact,
-    values: Mapping[str, Any],
-    changed: list[str],
-    *,
-    method: str,
-    previous_stage: str | None,
-) -> None:
+def _consents_apply(contact: Contact, values: Mapping[str, Any], *, method: str) -> None:
     for channel, status in values.get("consent", {}).items():
         consent_set(contact=contact, channel=channel, status=status, method=method)
-    if "stage" in changed and previous_stage is not None:
-        event_record(
-            contact_id=contact.pk,
-            type="stage_changed",
-            properties={"from": previous_stage, "to": contact.stage, "by": method},
+
+
+def _save_unique(contact: Contact) -> None:
+    """Save, turning a concurrent writer's claim on the same email into a conflict (which an
+    upsert turns into an update), never a 500."""
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        existing = (
+            Contact.objects.filter(email=contact.email)
+            .exclude(pk=contact.pk)
+            .values_list("pk", flat=True)
+            .first()
         )
-    if "owner" in changed:
-        event_record(
-            contact_id=contact.pk,
-            type="owner_assigned",
-            properties={"owner": contact.owner.email if contact.owner else None},
-        )
+        if existing is None:
+            raise
+        raise Conflict(
+            f"a contact with this email already exists (id {existing})", field="email"
+        ) from None
 
 
 def contact_create(*, data: Mapping[str, Any], by: Actor, method: str = EventSource.API) -> Contact:
@@ -283,23 +271,12 @@ def _create(values: Mapping[str, Any], *, by: Actor, method: str) -> Contact:
         contact.source = method
     if "owner" not in values and isinstance(by, User) and by.role == Role.SALES:
         contact.owner = by
-    _apply(contact, {**values, "company": values.get("company")}, method=method)
-    try:
-        with transaction.atomic():
-            contact.save()
-    except IntegrityError:
-        # Created by a concurrent request between our check and our insert: the unique email
-        # makes the loser a conflict (which an upsert turns into an update), never a 500.
-        existing = Contact.objects.filter(email=contact.email).values_list("pk", flat=True).first()
-        if existing is None:
-            raise
-        raise Conflict(
-            f"a contact with this email already exists (id {existing})", field="email"
-        ) from None
+    _apply(contact, {**values, "company": values.get("company")})
+    _save_unique(contact)
     event_record(
         contact_id=contact.pk, type="contact_created", properties={"source": contact.source}
     )
-    _after_save(contact, values, [], method=method, previous_stage=None)
+    _consents_apply(contact, values, method=method)
     return contact
 
 
@@ -317,16 +294,21 @@ def contact_update(
                 raise Conflict("another contact already has this email", field="email")
             contact.email = values["email"]
             changed.append("email")
-        changed += _apply(contact, values, method=method)
+        changed += _apply(contact, values)
         if changed:
             contact.updated_at = clock.now()
-            contact.save()
-            event_record(
-                contact_id=contact.pk,
-                type="contact_updated",
-                properties={"changed": sorted(set(changed)), "by": method},
-            )
-        _after_save(contact, values, changed, method=method, previous_stage=previous_stage)
+            _save_unique(contact)
+        owner = contact.owner.email if contact.owner else None
+        events = change_events(
+            changed=changed,
+            previous_stage=previous_stage,
+            stage=contact.stage,
+            owner_email=owner,
+            method=method,
+        )
+        for kind, properties in events:
+            event_record(contact_id=contact.pk, type=kind, properties=properties)
+        _consents_apply(contact, values, method=method)
     return contact
 
 
@@ -424,7 +406,7 @@ def _anonymise_event(event: Event) -> None:
 
 
 def email_hash(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return hashlib.sha256(email_fold(email).encode()).hexdigest()
 
 
 def contact_erase(*, contact: Contact, by: Actor) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
+from tendril.contacts.changes import UPDATABLE, change_events, changes_apply
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
 from tendril.contacts.models import Channel, Company, Consent, Contact, Stage
@@ -22,7 +23,6 @@ from tendril.core.bulk import insert_rows
 from tendril.core.models import Event, EventSource
 from tendril.core.services import EVENT_COLUMNS
 
-_UPDATABLE = ("first_name", "last_name", "phone", "source", "stage")
 _NewEvent = tuple[int, str, dict[str, Any]]  # contact id, type, properties
 
 
@@ -48,7 +48,7 @@ class ChunkWriter:
         existing = {
             c.email: c
             for c in Contact.objects.filter(email__in=list(chunk)).only(
-                "email", *_UPDATABLE, "owner_id", "company_id", "fields"
+                "email", *UPDATABLE, "owner_id", "company_id", "fields"
             )
         }
         companies = self._companies(chunk, existing, now)
@@ -101,17 +101,7 @@ class ChunkWriter:
         for email, contact in existing.items():
             values = chunk[email]
             previous_stage = contact.stage
-            changed = [n for n in _UPDATABLE if n in values and getattr(contact, n) != values[n]]
-            for name in changed:
-                setattr(contact, name, values[name])
-            if "owner" in values and contact.owner_id != values["owner"]:
-                contact.owner_id = values["owner"]
-                changed.append("owner")
-            if "fields" in values:
-                merged = {**contact.fields, **values["fields"]}
-                if merged != contact.fields:
-                    contact.fields = merged
-                    changed.append("fields")
+            changed = changes_apply(contact, values)
             company = companies.get(email)
             if company is not None and company != contact.company_id:
                 contact.company_id = company
@@ -121,15 +111,17 @@ class ChunkWriter:
             contact.updated_at = now
             changed_contacts.append(contact)
             written.update(changed)
-            events.append(
-                (contact.pk, "contact_updated", {"changed": sorted(changed), "by": "import"})
-            )
-            if "stage" in changed:
-                props = {"from": previous_stage, "to": contact.stage, "by": "import"}
-                events.append((contact.pk, "stage_changed", props))
-            if "owner" in changed:
-                owner = self.rules.owner_emails.get(contact.owner_id or 0)
-                events.append((contact.pk, "owner_assigned", {"owner": owner}))
+            owner = self.rules.owner_emails.get(contact.owner_id or 0)
+            events += [
+                (contact.pk, kind, properties)
+                for kind, properties in change_events(
+                    changed=changed,
+                    previous_stage=previous_stage,
+                    stage=contact.stage,
+                    owner_email=owner,
+                    method=EventSource.IMPORT,
+                )
+            ]
         if changed_contacts:
             Contact.objects.bulk_update(
                 changed_contacts, [*sorted(written), "updated_at"], batch_size=500
