@@ -132,9 +132,9 @@ def company_resolve(*, email: str, company: Mapping[str, Any] | None) -> Company
         if not is_company_domain(domain):
             return None
         return company_get_or_create(domain=domain, name=None)
-    domain = company.get("domain")
+    given_domain = company.get("domain")
     found = company_get_or_create(
-        domain=domain,
+        domain=given_domain,
         name=company.get("name"),
         industry=company.get("industry") or "",
         employees=company.get("employees"),
@@ -152,7 +152,7 @@ def company_resolve(*, email: str, company: Mapping[str, Any] | None) -> Company
                 found.save()
         except IntegrityError:
             raise Conflict(
-                f"another company already has the domain {domain}", field="company.domain"
+                f"another company already has the domain {given_domain}", field="company.domain"
             ) from None
     return found
 

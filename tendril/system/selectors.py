@@ -39,9 +39,7 @@ def health_report() -> tuple[int, dict[str, Any]]:
         }
         for lag in lags
     ]
-    lagging = any(
-        c["oldest_unread_age_seconds"] > limit or c["failing"] or c["parked"] for c in consumers
-    )
+    lagging = any(lag.age_seconds > limit or lag.attempts or lag.parked for lag in lags)
     return 200, {
         **body,
         "status": "lagging" if lagging else "ok",
