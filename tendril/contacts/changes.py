@@ -3,7 +3,8 @@
 Every writer goes through it: the services (API, UI, event ingest) one contact at a time, the
 CSV importer a chunk at a time. Values arrive cleaned (``tendril.contacts.cleaning``), the
 owner as a user id already checked; the company is resolved by the caller (one by one or in
-bulk) and reported as changed by it.
+bulk) and reported as changed by it. The events of a creation and of a consent are shaped
+here too, for the same writers and the demo data.
 """
 
 from __future__ import annotations
@@ -61,3 +62,13 @@ def change_events(
     if "owner" in names:
         events.append(("owner_assigned", {"owner": owner_email}))
     return events
+
+
+def created_event(*, source: str) -> Change:
+    """The event that tells a contact was created, whoever created it."""
+    return ("contact_created", {"source": source})
+
+
+def consent_event(*, channel: str, status: str, method: str) -> Change:
+    """The event that tells a permission was given or refused, and how."""
+    return ("consent_changed", {"channel": channel, "status": status, "method": method})

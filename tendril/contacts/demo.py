@@ -17,6 +17,7 @@ from typing import Any
 
 from tendril.accounts.demo import DEMO_USERS
 from tendril.accounts.models import User
+from tendril.contacts.changes import Change, consent_event, created_event
 from tendril.contacts.models import (
     Channel,
     Company,
@@ -648,11 +649,12 @@ def contacts_demo(context: DemoContext) -> dict[str, int]:
     events: list[Event] = []
     for p in people:
         c = p.contact
-        events.append(_system_event(c, "contact_created", c.created_at, {"source": c.source}))
+        events.append(_system_event(c, created_event(source=c.source), c.created_at))
         if p.consent is not None:
-            method = _consent_method(c)
-            properties = {"channel": "email", "status": p.consent, "method": method}
-            events.append(_system_event(c, "consent_changed", c.created_at, properties))
+            consent = consent_event(
+                channel=Channel.EMAIL, status=p.consent, method=_consent_method(c)
+            )
+            events.append(_system_event(c, consent, c.created_at))
         for event in p.events:
             event.contact_id = c.pk
         events.extend(p.events)
@@ -674,10 +676,11 @@ def _consent_method(contact: Contact) -> str:
     return "form" if contact.source in ("web form", "webinar", "ads") else "import"
 
 
-def _system_event(contact: Contact, type: str, at: datetime, properties: dict) -> Event:
+def _system_event(contact: Contact, change: Change, at: datetime) -> Event:
+    kind, properties = change
     return Event(
         contact_id=contact.pk,
-        type=type,
+        type=kind,
         properties=properties,
         occurred_at=at,
         received_at=at,

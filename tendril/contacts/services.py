@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import Actor, audit_record
-from tendril.contacts.changes import change_events, changes_apply
+from tendril.contacts.changes import change_events, changes_apply, consent_event, created_event
 from tendril.contacts.cleaning import contact_clean, email_clean
 from tendril.contacts.freemail import email_domain, is_company_domain
 from tendril.contacts.models import (
@@ -202,11 +202,8 @@ def consent_set(
         channel=channel,
         defaults={"status": status, "given_at": now, "method": method, "note": note[:200]},
     )
-    event_record(
-        contact_id=contact.pk,
-        type="consent_changed",
-        properties={"channel": channel, "status": status, "method": method},
-    )
+    kind, properties = consent_event(channel=channel, status=status, method=method)
+    event_record(contact_id=contact.pk, type=kind, properties=properties)
     return consent
 
 
@@ -273,9 +270,8 @@ def _create(values: Mapping[str, Any], *, by: Actor, method: str) -> Contact:
         contact.owner = by
     _apply(contact, {**values, "company": values.get("company")})
     _save_unique(contact)
-    event_record(
-        contact_id=contact.pk, type="contact_created", properties={"source": contact.source}
-    )
+    kind, properties = created_event(source=contact.source)
+    event_record(contact_id=contact.pk, type=kind, properties=properties)
     _consents_apply(contact, values, method=method)
     return contact
 
@@ -370,8 +366,9 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
             Event,
             EVENT_COLUMNS,
             [
-                (cid, "", "contact_created", {"source": source}, at, at, EventSource.SYSTEM)
+                (cid, "", kind, properties, at, at, EventSource.SYSTEM)
                 for cid in created.values()
+                for kind, properties in [created_event(source=source)]
             ],
         )
         found.update(created)

@@ -8,7 +8,13 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from tendril.contacts.changes import UPDATABLE, change_events, changes_apply
+from tendril.contacts.changes import (
+    UPDATABLE,
+    change_events,
+    changes_apply,
+    consent_event,
+    created_event,
+)
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
 from tendril.contacts.models import Channel, Company, Consent, Contact, Stage
@@ -75,9 +81,7 @@ class ChunkWriter:
         ids = dict(
             Contact.objects.filter(email__in=[row[0] for row in new]).values_list("email", "id")
         )
-        events: list[_NewEvent] = [
-            (ids[row[0]], "contact_created", {"source": row[4]}) for row in new
-        ]
+        events: list[_NewEvent] = [(ids[row[0]], *created_event(source=row[4])) for row in new]
         events += self._update(chunk, existing, companies, now)
         ids.update((email, contact.pk) for email, contact in existing.items())
         events += self._consents(chunk, ids, now)
@@ -174,8 +178,10 @@ class ChunkWriter:
                 contact_id__in=[c for c, s in changed.items() if c in current and s == status],
                 channel=Channel.EMAIL,
             ).update(status=status, given_at=now, method=method, note="")
-        props = {"channel": Channel.EMAIL, "method": method}
-        return [(cid, "consent_changed", {**props, "status": s}) for cid, s in changed.items()]
+        return [
+            (cid, *consent_event(channel=Channel.EMAIL, status=status, method=method))
+            for cid, status in changed.items()
+        ]
 
 
 def _company_key(spec: Mapping[str, Any]) -> str:
