@@ -124,7 +124,7 @@ DEFAULT_FROM_EMAIL = env_str("TENDRIL_FROM_EMAIL", f"Tendril <no-reply@{_base_ho
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "ui:login"
-LOGIN_REDIRECT_URL = "ui:home"
+LOGIN_REDIRECT_URL = "contacts:dashboard"
 LOGOUT_REDIRECT_URL = "ui:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,8 @@ from tendril.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("", include("tendril.ui.urls")),
+    path("", include("tendril.accounts.urls")),
     path("", include("tendril.contacts.urls")),
     path("", include("tendril.system.urls")),
-    path("", include("tendril.ui.urls")),
 ]

@@ -1,16 +1,20 @@
-"""Navigation shared by every page: every capability, with the ones still to come marked."""
+"""What the layout needs on every page: the way home and, once signed in, the menu."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
+
+from tendril.ui.navigation import nav_items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    from tendril.ui.navigation import nav_items
-
+    # Home is where signing in lands; the project picks it (LOGIN_REDIRECT_URL), not the shell.
+    context: dict[str, Any] = {"home_url": resolve_url(settings.LOGIN_REDIRECT_URL)}
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"nav_items": nav_items(request)}
+    if user is not None and user.is_authenticated:
+        context["nav_items"] = nav_items(request)
+    return context

@@ -1,4 +1,4 @@
-"""Template filters shared by Tendril's screens: grades, timeline sentences, querystrings."""
+"""Template filters shared by every app's screens: timeline sentences and querystrings."""
 
 from __future__ import annotations
 
@@ -7,16 +7,10 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
-from tendril.contacts.selectors import grade_for
 from tendril.core import events
 from tendril.core.models import Event
 
 register = template.Library()
-
-
-@register.filter
-def grade(score: int | None) -> str:
-    return grade_for(score or 0)
 
 
 @register.filter

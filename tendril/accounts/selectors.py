@@ -1,0 +1,41 @@
+"""Reads of accounts: users, API keys and the audit log.
+
+Only admins see accounts and keys: to anyone else a ``*_get_for`` answers NotFound, so a
+screen or endpoint that forgot its role check still reveals nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tendril.accounts.models import ApiKey, AuditEntry, RoleAbilities, User
+from tendril.core.errors import NotFound
+
+
+def user_list(*, active_only: bool = False) -> QuerySet[User]:
+    """Accounts by name, active ones first; ``active_only`` for who can own a contact."""
+    users = User.objects.order_by("-is_active", "first_name", "last_name", "email")
+    return users.filter(is_active=True) if active_only else users
+
+
+def user_get_for(viewer: RoleAbilities, user_id: int) -> User:
+    user = User.objects.filter(pk=user_id).first() if viewer.is_admin else None
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    return user
+
+
+def apikey_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.select_related("created_by").order_by("-created_at", "-id")
+
+
+def apikey_get_for(viewer: RoleAbilities, key_id: int) -> ApiKey:
+    key = ApiKey.objects.filter(pk=key_id).first() if viewer.is_admin else None
+    if key is None:
+        raise NotFound(f"no API key with id {key_id}")
+    return key
+
+
+def audit_list() -> QuerySet[AuditEntry]:
+    """Newest first (the model's ordering)."""
+    return AuditEntry.objects.all()

@@ -1,0 +1,199 @@
+"""Contact screens: the searchable list, one person's page, consent, timeline and GDPR."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tendril.accounts import selectors as account_selectors
+from tendril.accounts.models import User
+from tendril.accounts.permissions import AuthedRequest, is_marketing
+from tendril.contacts import selectors, services
+from tendril.contacts.forms import ContactEditForm, ContactFilterForm
+from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
+from tendril.contacts.selectors import ContactFilters
+from tendril.core.errors import DomainError
+from tendril.ui.views import confirm_page, confirmed, found, is_htmx, paginate, role_required
+
+TIMELINE_PAGE = 50
+
+
+def _owners() -> list[User]:
+    return list(account_selectors.user_list(active_only=True))
+
+
+def _filters(form: ContactFilterForm) -> ContactFilters:
+    """The selector's filters from the form; a value the form refuses is simply ignored."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return ContactFilters(
+        q=data.get("q") or None,
+        stage=data.get("stage") or None,
+        grade=data.get("grade") or None,
+        owner=data.get("owner"),
+        source=data.get("source") or None,
+    )
+
+
+@login_required
+def contact_list(request: AuthedRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET, owners=_owners(), sources=selectors.contact_source_list())
+    page = paginate(request, selectors.contact_list(filters=_filters(form)))
+    context = {"form": form, "page": page}
+    if is_htmx(request):
+        response = render(request, "contacts/_contact_results.html", context)
+    else:
+        response = render(request, "contacts/contact_list.html", context)
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _timeline(contact: Contact, offset: int) -> dict[str, Any]:
+    rows = list(selectors.contact_timeline(contact=contact)[offset : offset + TIMELINE_PAGE + 1])
+    more = len(rows) > TIMELINE_PAGE
+    return {
+        "events": rows[:TIMELINE_PAGE],
+        "next_offset": offset + TIMELINE_PAGE if more else None,
+        "offset": offset,
+    }
+
+
+def _offset(request: HttpRequest) -> int:
+    try:
+        return max(0, int(request.GET.get("offset", 0)))
+    except ValueError:
+        return 0
+
+
+def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
+    """One row per channel, given or not, so every channel can be granted from the page."""
+    given = {c.channel: c for c in selectors.contact_consents(contact)}
+    rows = []
+    for channel in Channel:
+        consent: Consent | None = given.get(channel.value)
+        rows.append({"channel": channel.value, "label": channel.label, "consent": consent})
+    return rows
+
+
+def _contact_page(
+    request: HttpRequest, contact: Contact, form: ContactEditForm | None = None, status: int = 200
+) -> HttpResponse:
+    definitions = list(selectors.custom_field_list())
+    if form is None:
+        form = ContactEditForm(contact=contact, definitions=definitions, owners=_owners())
+    custom_values = [
+        {"label": d.label, "value": contact.fields[d.key]}
+        for d in definitions
+        if d.key in contact.fields
+    ]
+    context = {
+        "contact": contact,
+        "form": form,
+        "custom_values": custom_values,
+        "consents": _consent_rows(contact),
+        "statuses": ConsentStatus.choices,
+        **_timeline(contact, _offset(request)),
+    }
+    return render(request, "contacts/contact_detail.html", context, status=status)
+
+
+@login_required
+def contact_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    contact = found(selectors.contact_get_for, request.user, pk)
+    if request.method != "POST":
+        return _contact_page(request, contact)
+    form = ContactEditForm(
+        request.POST,
+        contact=contact,
+        definitions=list(selectors.custom_field_list()),
+        owners=_owners(),
+    )
+    if form.is_valid():
+        try:
+            services.contact_update(
+                contact=contact, data=form.service_data(), by=request.user, method="ui"
+            )
+        except DomainError as exc:
+            form.add_service_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect("contacts:contact_detail", pk=contact.pk)
+    return _contact_page(request, contact, form, status=422)
+
+
+@login_required
+def contact_timeline(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The next events of the timeline: a fragment for htmx, else the contact page."""
+    contact = found(selectors.contact_get_for, request.user, pk)
+    if not is_htmx(request):
+        return _contact_page(request, contact)
+    return render(
+        request,
+        "contacts/_timeline.html",
+        {"contact": contact, **_timeline(contact, _offset(request))},
+    )
+
+
+@login_required
+@require_POST
+def contact_consent(request: AuthedRequest, pk: int) -> HttpResponse:
+    contact = found(selectors.contact_get_for, request.user, pk)
+    channel = request.POST.get("channel", "")
+    status = request.POST.get("status", "")
+    if channel not in Channel.values or status not in ConsentStatus.values:
+        messages.error(request, _("Choose a channel and whether consent is granted or denied."))
+        return redirect("contacts:contact_detail", pk=contact.pk)
+    with transaction.atomic():
+        changed = services.consent_set(contact=contact, channel=channel, status=status, method="ui")
+    if changed is not None:
+        messages.success(
+            request,
+            _("%(channel)s consent is now %(status)s.")
+            % {"channel": Channel(channel).label, "status": ConsentStatus(status).label.lower()},
+        )
+    return redirect("contacts:contact_detail", pk=contact.pk)
+
+
+@login_required
+def contact_personal_data(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The GDPR access request: everything held about the person, as a JSON file."""
+    contact = found(selectors.contact_get_for, request.user, pk)
+    data = selectors.contact_personal_data(contact=contact)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(is_marketing)
+def contact_erase(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GDPR erasure, after an explicit confirmation step."""
+    contact = found(selectors.contact_get_for, request.user, pk)
+    if confirmed(request):
+        services.contact_erase(contact=contact, by=request.user)
+        messages.success(request, _("The person was erased. Their address will not be mailed."))
+        return redirect("contacts:contact_list")
+    return confirm_page(
+        request,
+        title=_("Erase %(name)s?") % {"name": contact},
+        text=_(
+            "This removes the person and their details for good. Their activity stays only "
+            "as anonymous figures, and their address goes on the suppression list so it is "
+            "never mailed again. This cannot be undone."
+        ),
+        button=_("Erase this person"),
+        cancel_url=reverse("contacts:contact_detail", args=[contact.pk]),
+    )

@@ -1,0 +1,138 @@
+"""The CSV import (upload, column mapping, progress) and export screens."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tendril.accounts.permissions import AuthedRequest, is_marketing
+from tendril.accounts.services import audit_record
+from tendril.contacts import selectors
+from tendril.contacts.exporter import export_rows
+from tendril.contacts.forms import UploadForm
+from tendril.contacts.importer import (
+    ImportPreview,
+    import_job_create,
+    import_job_start,
+    import_preview,
+    mapping_choices,
+)
+from tendril.contacts.models import ImportStatus
+from tendril.core import clock
+from tendril.core.errors import InvalidInput
+from tendril.ui.views import found, is_htmx, role_required
+
+DELIMITERS = {
+    ",": gettext_lazy("Columns separated by commas."),
+    ";": gettext_lazy("Columns separated by semicolons."),
+    "\t": gettext_lazy("Columns separated by tabs."),
+}
+
+
+@role_required(is_marketing)
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(upload=form.cleaned_data["file"], by=request.user)
+        return redirect("contacts:import_preview", pk=job.pk)
+    status = 422 if request.method == "POST" else 200
+    recent = selectors.import_job_list()[:10]
+    return render(
+        request, "contacts/import_upload.html", {"form": form, "recent": recent}, status=status
+    )
+
+
+@role_required(is_marketing)
+def import_preview_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = found(selectors.import_job_get_for, request.user, pk)
+    if job.status != ImportStatus.PENDING:
+        return redirect("contacts:import_status", pk=job.pk)
+    context: dict[str, Any] = {"job": job, "choices": mapping_choices()}
+    try:
+        preview = import_preview(path=job.file_path)
+    except (InvalidInput, OSError) as exc:
+        context["error"] = getattr(exc, "message", _("the uploaded file cannot be read"))
+        return render(request, "contacts/import_preview.html", context, status=422)
+    headers = preview["headers"]
+    if request.method == "POST":
+        chosen = {i: request.POST.get(f"column-{i}", "") for i in range(len(headers))}
+    else:
+        chosen = {i: preview["suggested_mapping"].get(h) or "" for i, h in enumerate(headers)}
+    context.update(
+        preview=preview,
+        columns=_columns(preview, chosen),
+        delimiter=DELIMITERS[preview["delimiter"]],
+    )
+    if request.method == "POST":
+        unchosen = [h for i, h in enumerate(headers) if h and not chosen[i]]
+        try:
+            if unchosen:
+                raise InvalidInput(
+                    _("Choose a field, or Ignore, for: %(names)s") % {"names": ", ".join(unchosen)}
+                )
+            mapping = {h: chosen[i] for i, h in enumerate(headers) if h}
+            import_job_start(job=job, mapping=mapping)
+        except InvalidInput as exc:
+            context["error"] = exc.message
+            return render(request, "contacts/import_preview.html", context, status=422)
+        return redirect("contacts:import_status", pk=job.pk)
+    return render(request, "contacts/import_preview.html", context)
+
+
+def _columns(preview: ImportPreview, chosen: dict[int, str]) -> list[dict[str, Any]]:
+    """One entry per file column: its header, the chosen field and its values in the sample."""
+    return [
+        {
+            "index": i,
+            "header": header,
+            "chosen": chosen[i],
+            "samples": [row[i] if i < len(row) else "" for row in preview["rows"]],
+        }
+        for i, header in enumerate(preview["headers"])
+        if header
+    ]
+
+
+@role_required(is_marketing)
+def import_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = found(selectors.import_job_get_for, request.user, pk)
+    running = job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+    template = (
+        "contacts/_import_progress.html" if is_htmx(request) else "contacts/import_status.html"
+    )
+    return render(request, template, {"job": job, "running": running})
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, so csv.writer can stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@role_required(is_marketing)
+def export_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
+    """All contacts (or one segment's) as CSV, streamed; a BOM first so spreadsheets read the
+    file as UTF-8. ``segment`` filters through ``contact_list``: until segments exist, none."""
+    raw = request.GET.get("segment", "").strip()
+    if raw and not raw.isdigit():
+        return HttpResponseBadRequest(_("segment must be a segment id"))
+    segment = int(raw) if raw else None
+    audit_record(actor=request.user, action="contacts.export", detail={"segment": segment})
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        for row in export_rows(segment=segment):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    name = f"contacts-{clock.now():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
