@@ -10,15 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from tendril.accounts.permissions import is_admin
 from tendril.core.errors import NotFound
 from tendril.core.selectors import consumer_lags, dead_letter_list
 from tendril.system.selectors import health_report
 from tendril.system.services import dead_letter_resolve
 from tendril.ui.views import paginate, role_required
-
-
-def _is_admin(user: object) -> bool:
-    return bool(getattr(user, "is_admin", False))
 
 
 @never_cache
@@ -27,7 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
-@role_required(_is_admin)
+@role_required(is_admin)
 def system_index(request: HttpRequest) -> HttpResponse:
     consumer = request.GET.get("consumer") or None
     context = {
@@ -38,7 +35,7 @@ def system_index(request: HttpRequest) -> HttpResponse:
     return render(request, "system/index.html", context)
 
 
-@role_required(_is_admin)
+@role_required(is_admin)
 @require_POST
 def dead_letter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("retry", "skip"):

@@ -54,6 +54,8 @@ PAGES = [
     ("/settings/api-keys/{key}/revoke/", ADMINS),
     ("/settings/api-keys/999999/revoke/", (404, 403, 403)),
     ("/settings/audit/", ADMINS),
+    ("/system/", ADMINS),
+    ("/healthz", EVERYONE),
     ("/password/", EVERYONE),
     ("/login/", (302, 302, 302)),
     ("/logout/", (405, 405, 405)),
@@ -76,6 +78,7 @@ MENU = [
     "Reports",
     "Settings",
 ]
+MENU_ADMIN_ONLY = ["System"]
 SETTINGS_CARDS = {
     "admin": [
         "/password/",
@@ -158,14 +161,15 @@ def test_a_refused_page_says_why_inside_the_layout(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_menu_has_the_same_entries_in_the_same_order_for_every_role(
+def test_the_menu_has_the_same_entries_in_the_same_order_for_every_role_and_system_for_admins(
     role: str, users: dict[str, User]
 ) -> None:
     html = _signed_in(users[role]).get("/").content.decode()
 
     menu = _section(html, '<ul class="nav">', "</ul>")
 
-    assert [html_unescape(label) for label in re.findall(r"<span>([^<]+)</span>", menu)] == MENU
+    expected = MENU + (MENU_ADMIN_ONLY if role == "admin" else [])
+    assert [html_unescape(label) for label in re.findall(r"<span>([^<]+)</span>", menu)] == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
