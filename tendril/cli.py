@@ -63,16 +63,24 @@ def cmd_init(args: argparse.Namespace) -> None:
     password = os.environ.get("TENDRIL_ADMIN_PASSWORD") or None
     admin, generated = admin_ensure(email=email, password=password)
     if generated:
-        login_file = Path(settings.VAR_DIR) / ADMIN_FILE
-        login_file.write_text(f"{admin.email}\n{generated}\n")
-        login_file.chmod(0o600)
+        from tendril.core.files import private_write
+
+        # Kept (mode 0600) until the admin changes the password, for `tendril run` to remind
+        # a newcomer of it; see _login_hint.
+        private_write(Path(settings.VAR_DIR) / ADMIN_FILE, f"{admin.email}\n{generated}\n")
         _say(f"Created the admin {admin.email} with the password {generated}")
     else:
         _say(f"Database ready; admin: {admin.email}")
 
 
-def _login_hint() -> str:
-    """The first admin's login while its generated password still works (local installs)."""
+def _login_hint(*, terminal: bool) -> str:
+    """How to sign in the first time, until the first admin has signed in once.
+
+    A newcomer who typed ``make run`` reads the password on their terminal. A server's output
+    goes to a log that others may read and that keeps it for good, so there it names the file
+    (mode 0600) instead. Once the admin has signed in, or has changed the generated password,
+    there is nothing left to remind.
+    """
     from django.conf import settings
 
     from tendril.accounts.models import User
@@ -85,9 +93,11 @@ def _login_hint() -> str:
         return ""
     email, password = lines
     user = User.objects.filter(email=email).first()
-    if user is None or not user.check_password(password):
+    if user is None or user.last_login is not None or not user.check_password(password):
         return ""
-    return f"Log in as {email} with the password {password}"
+    if terminal:
+        return f"Log in as {email} with the password {password}"
+    return f"Log in as {email} with the password in {login_file}"
 
 
 def _check_migrated() -> None:
@@ -128,8 +138,12 @@ def cmd_run(args: argparse.Namespace) -> None:
         if settings.BROKER_URL
         else ("in-process worker and scheduler")
     )
+    if not settings.BROKER_URL:
+        from tendril.core.startup import startup_run
+
+        startup_run()  # this process does the background work: clean up after a crash first
     lines = [f"Tendril is running at {url}  (background work: {mode})"]
-    hint = _login_hint()
+    hint = _login_hint(terminal=sys.stdout.isatty())
     if hint:
         lines.append(hint)
     lines.append("Press Ctrl+C to stop.")
@@ -150,7 +164,9 @@ def _require_broker(what: str) -> str:
 def cmd_worker(args: argparse.Namespace) -> None:
     _require_broker("worker")
     from tendril.celery import app
+    from tendril.core.startup import startup_run
 
+    startup_run()
     app.worker_main(["worker", f"--loglevel={args.loglevel}", f"--concurrency={args.concurrency}"])
 
 

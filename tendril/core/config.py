@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tendril.core.files import private_dir, private_write
+
 
 class ConfigError(Exception):
     """A setting in the environment is missing or malformed."""
@@ -77,8 +79,7 @@ def secret_key(var_dir: Path) -> str:
     key_file = var_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(var_dir)
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    private_write(key_file, key)
     return key
