@@ -9,23 +9,30 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "tendril", "ui", "static", "build");
 const require = createRequire(import.meta.url);
 
-function htmxFile() {
+function packageFile(pkgName, ...path) {
   // Resolve through package.json so the file is found wherever npm placed the package.
-  const pkg = require.resolve("htmx.org/package.json");
-  const file = join(dirname(pkg), "dist", "htmx.min.js");
+  const pkg = require.resolve(`${pkgName}/package.json`);
+  const file = join(dirname(pkg), ...path);
   if (!existsSync(file)) {
-    throw new Error(`htmx.min.js not found at ${file}: run "npm install" in frontend/ first`);
+    throw new Error(`${file} not found: run "npm install" in frontend/ first`);
   }
   return file;
 }
 
+// /api/docs serves Swagger UI from these copies, so the page works on an offline install.
+const swagger = (name) => [packageFile("swagger-ui-dist", name), join("swagger-ui", name)];
+
 const files = [
-  [htmxFile(), "htmx.min.js"],
+  [packageFile("htmx.org", "dist", "htmx.min.js"), "htmx.min.js"],
   [join(here, "src", "app.css"), "app.css"],
   [join(here, "src", "app.js"), "app.js"],
+  [join(here, "src", "api-docs.js"), "api-docs.js"],
+  swagger("swagger-ui-bundle.js"),
+  swagger("swagger-ui.css"),
+  swagger("LICENSE"),
 ];
 
-mkdirSync(out, { recursive: true });
+mkdirSync(join(out, "swagger-ui"), { recursive: true });
 for (const [from, name] of files) {
   copyFileSync(from, join(out, name));
   console.log(`built ${join("tendril/ui/static/build", name)}`);

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.operation import Operation
 from ninja.parser import Parser
 
 from tendril.accounts.api import router as accounts_router
@@ -16,7 +23,7 @@ from tendril.accounts.auth import api_auth
 from tendril.contacts.api import companies_router, contacts_router, fields_router
 from tendril.contacts.api_events import router as events_router
 from tendril.contacts.cleaning import storable_check
-from tendril.core.errors import DomainError
+from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +44,28 @@ class StorableParser(Parser):
         return values
 
 
+class LocalSwagger(Swagger):
+    """``/api/docs`` from our own static files (swagger-ui-dist, built by ``make static``).
+
+    Self-hosted installs are often offline, where ninja's CDN copy leaves a blank page; the page
+    has no inline script, so it passes the Content-Security-Policy every HTML page carries.
+    """
+
+    template = "core/api_docs.html"
+
+    def __init__(self) -> None:
+        # validatorUrl: None keeps the page from sending the schema to swagger.io to be checked.
+        super().__init__(settings={"validatorUrl": None})
+
+    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"swagger_settings": json.dumps(settings), "api": api}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     parser=StorableParser(),
+    docs=LocalSwagger(),
     title="Tendril API",
     version="1",
     description="Contacts, companies, the event log and everything built on them. "
@@ -95,12 +122,55 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, detail, None)
 
 
+@api.exception_handler(MultiPartParserError)
+def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return on_domain_error(request, MalformedInput(f"the upload cannot be read: {exc}"))
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unexpected error in %s %s", request.method, request.path)
     return _error(request, 500, "something went wrong on our side; it has been logged", None)
 
 
+def _query_names(operation: Operation) -> frozenset[str]:
+    """The query parameters an operation declares, as a client spells them."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ != "query":
+            continue
+        flattened = getattr(model, "__ninja_flatten_map__", None)
+        if flattened:
+            names.update(flattened)
+        else:
+            names.update(f.alias or name for name, f in model.model_fields.items())
+    return frozenset(names)
+
+
+def refuse_unknown_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Make every operation answer 422 naming a query parameter it does not take.
+
+    ninja silently drops unknown query parameters, so ``?colour=red`` or a misspelt ``?emial=``
+    would return the whole unfiltered list. Applied to each operation's ``run`` (which gives us
+    the operation), the check itself wraps the view so that it runs after authentication: a
+    caller without a key still gets 401 first.
+    """
+    operation: Operation = run.__self__  # type: ignore[attr-defined]
+    allowed = _query_names(operation)
+    view = operation.view_func
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = sorted(name for name in request.GET if name not in allowed)
+        if unknown:
+            raise InvalidInput(f"unknown query parameter '{unknown[0]}'", field=unknown[0])
+        return view(request, *args, **kwargs)
+
+    operation.view_func = checked
+    return run
+
+
+api.add_decorator(refuse_unknown_query, mode="view")
 api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/companies", companies_router)
 api.add_router("/v1/custom-fields", fields_router)

@@ -2,6 +2,14 @@
 (function () {
   "use strict";
 
+  // The Content-Security-Policy allows no inline style or eval: htmx must not inject its
+  // indicator <style> (app.css has those rules) nor evaluate code from attributes. Deferred
+  // scripts run in order before DOMContentLoaded, when htmx reads its configuration.
+  if (window.htmx) {
+    window.htmx.config.includeIndicatorStyles = false;
+    window.htmx.config.allowEval = false;
+  }
+
   // "Copy" buttons next to secrets: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from tendril.accounts.auth import AuthedRequest, require_admin
 from tendril.accounts.models import ApiKey, AuditEntry, User
 from tendril.accounts.services import apikey_create, apikey_revoke
 from tendril.core.errors import NotFound
 from tendril.core.pagination import PageParams, page_of
+from tendril.core.schemas import BodySchema
 
 router = Router(tags=["accounts"])
 
@@ -25,8 +25,7 @@ class Error(Schema):
 ERRORS = {400: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-class ApiKeyIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class ApiKeyIn(BodySchema):
     name: str = Field(..., max_length=100)
     role: Literal["admin", "marketer", "sales"]
 

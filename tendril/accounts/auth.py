@@ -31,6 +31,14 @@ class BearerKey(HttpBearer):
 class ActiveSession(SessionAuth):
     """The UI's own session (with CSRF on writes), so screens can call the API too."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Only a signed-in browser is held to CSRF: a script without a session (no key, or a
+        # wrong one) is simply not authenticated, and gets the API's 401, never a CSRF 403.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None

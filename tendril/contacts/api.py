@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts import selectors
@@ -25,6 +24,7 @@ from tendril.contacts.services import (
 )
 from tendril.core.errors import NotFound
 from tendril.core.pagination import PageParams, page_of
+from tendril.core.schemas import BodySchema
 
 contacts_router = Router(tags=["contacts"])
 companies_router = Router(tags=["companies"])
@@ -33,16 +33,14 @@ fields_router = Router(tags=["custom fields"])
 ConsentValue = Literal["granted", "denied"]
 
 
-class CompanyIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class CompanyIn(BodySchema):
     name: str | None = Field(None, max_length=200)
     domain: str | None = Field(None, max_length=253)
     industry: str | None = Field(None, max_length=100)
     employees: int | None = Field(None, ge=0, le=2_000_000_000)
 
 
-class ContactIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class ContactIn(BodySchema):
     email: str = Field(..., max_length=254, json_schema_extra={"format": "email"})
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
@@ -312,8 +310,7 @@ def company_get(request: AuthedRequest, company_id: int) -> dict[str, Any]:
 # --- Custom fields ---------------------------------------------------------------------------
 
 
-class CustomFieldIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class CustomFieldIn(BodySchema):
     key: str | None = Field(None, max_length=50)
     label: str = Field(..., max_length=100)
     type: Literal["text", "number", "date", "choice", "boolean"]

@@ -23,6 +23,7 @@ from tendril.contacts.forms import ContactEditForm, ContactFilterForm
 from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
 from tendril.contacts.selectors import ContactFilters
 from tendril.core.errors import DomainError
+from tendril.core.pagination import offset_clamp
 from tendril.ui.views import confirm_page, confirmed, found, is_htmx, paginate, role_required
 
 TIMELINE_PAGE = 50
@@ -71,7 +72,7 @@ def _timeline(contact: Contact, offset: int) -> dict[str, Any]:
 
 def _offset(request: HttpRequest) -> int:
     try:
-        return max(0, int(request.GET.get("offset", 0)))
+        return offset_clamp(int(request.GET.get("offset", 0)))
     except ValueError:
         return 0
 
