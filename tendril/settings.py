@@ -6,12 +6,14 @@ one clear line. The same settings serve the web process, the workers and the CLI
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 
 from tendril.core.config import ConfigError, env_bool, env_int, env_str, env_url, secret_key
+from tendril.core.files import private_dir, private_touch
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("TENDRIL_VAR_DIR", "var")).resolve()
@@ -41,10 +43,12 @@ INSTALLED_APPS = [
     "tendril.contacts",
     "tendril.system",
     "tendril.ui",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tendril.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tendril.core.middleware.RequestTooBigMiddleware",
+    "tendril.core.middleware.MultipartBoundaryMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tendril.urls"
@@ -91,7 +98,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if _db["NAME"] and _db["NAME"] != ":memory:":
+        # Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the same
+        # mode): the database holds every contact's personal data.
+        private_dir(Path(_db["NAME"]).parent)
+        private_touch(Path(_db["NAME"]))
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
@@ -132,6 +143,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 SESSION_COOKIE_HTTPONLY = True
+# Sign-in throttling (django-axes): 5 wrong passwords for one account from one address lock that
+# pair out; LOGIN_FAILURES_PER_IP from one address, whatever the accounts, lock the address.
+# Each lock lasts 15 minutes; a successful sign-in clears its account's count. Only the sign-in
+# form goes through it: API keys are checked without Django's authenticate().
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "tendril.accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_IP = 30
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "tendril.accounts.throttle.login_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # the audit log records sign-ins worth keeping
 SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -139,6 +168,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A batch of 1,000 events fits well inside 5 MB; bigger bodies get a 413, not a 500.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TENDRIL_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MAX_IMPORT_BYTES = env_int("TENDRIL_MAX_IMPORT_BYTES", 512 * 1024 * 1024, minimum=1024)
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -159,13 +190,22 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Browser security -----------------------------------------------------------------------
+# Every HTML page (tendril.core.middleware): scripts and styles from our own static files only,
+# no inline code; images may be data: URIs (icons in the CSS); no framing, no foreign forms.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TENDRIL_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs its start-up banner at INFO in every command; its failures are WARNING.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Celery (only used when BROKER_URL is set) ----------------------------------------------
