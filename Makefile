@@ -71,6 +71,8 @@ fmt: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python bench/event_ingest.py
 	$(BIN)/python bench/import_contacts.py --rows 1000000
+	$(BIN)/python bench/concurrent_writes.py
+	$(BIN)/python bench/consumer_lag.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules tendril/ui/static/build

@@ -3,7 +3,11 @@
 Both runs write the same rows into the same table of a scratch database, in the same process
 run, so the ratio says what the HTTP + validation + ORM path costs on this machine today.
 
-    python bench/event_ingest.py [--events 100000] [--clients 2] [--database-url URL]
+    python bench/event_ingest.py [--events 100000] [--clients 4] [--tree PATH] [--database-url URL]
+
+``--tree`` measures another checkout (e.g. an older commit in a ``git worktree``) with this same
+script. The ``COPY`` writes the columns a client sends; the database fills in the rest (the
+writer's ``txid`` since the exact event log), as it does for the API's rows.
 """
 
 from __future__ import annotations
@@ -11,36 +15,15 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import ROOT, commit_of, serving, tendril_setup
+
 BATCH = 1000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def make_events(n: int, emails: list[str], seed: int = 11) -> list[dict[str, object]]:
@@ -128,64 +111,32 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4, help="server threads")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the Tendril checkout to measure")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_events")
     args = parser.parse_args()
     n = args.events - args.events % BATCH
+    tree = args.tree.resolve()
 
-    recreate_database(args.database_url)
-    env = {**os.environ, "DATABASE_URL": args.database_url, "TENDRIL_VAR_DIR": "/tmp/tendril-bench"}
-    env.pop("BROKER_URL", None)
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tendril.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    env = tendril_setup(tree=tree, database_url=args.database_url)
     from django.db import connection
 
     from tendril.accounts.services import apikey_create
+    from tendril.contacts.services import contacts_ensure_by_email
     from tendril.core.models import Event
 
-    call_command("migrate", verbosity=0)
     emails = [f"person{i}@company{i % 700}.example.vn" for i in range(args.contacts)]
     print(f"creating {len(emails):,} contacts…", flush=True)
-    from tendril.contacts.services import contacts_ensure_by_email
-
     contact_ids = contacts_ensure_by_email(emails=emails, source="bench")
     _, key = apikey_create(name="bench", role="marketer", by=None)
     events = make_events(n, emails)
     bodies = [json.dumps(events[i : i + BATCH]).encode() for i in range(0, n, BATCH)]
     connection.close()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "waitress-serve"),
-            f"--port={port}",
-            f"--threads={args.threads}",
-            "--host=127.0.0.1",
-            "tendril.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serving(env, threads=args.threads) as server:
         # Warm-up: one batch, then clear the table so both runs start from the same state.
-        post_batches(port, key, bodies[:1], 1)
+        post_batches(server.port, key, bodies[:1], 1)
         Event.objects.filter(source="api").delete()
-        api_seconds = post_batches(port, key, bodies, args.clients)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        api_seconds = post_batches(server.port, key, bodies, args.clients)
     stored = Event.objects.filter(type="page_view").count()
     assert stored == n, f"expected {n} stored events, found {stored}"
     Event.objects.filter(type="page_view").delete()
@@ -196,6 +147,7 @@ def main() -> None:
     assert copied == n, f"COPY stored {copied}"
 
     api_rate, copy_rate = n / api_seconds, n / copy_seconds
+    print(f"tree {tree} at {commit_of(tree)}")
     print(
         f"events: {n:,} in batches of {BATCH:,}, {args.clients} client threads, "
         f"{args.threads} server threads, PostgreSQL"

@@ -2,30 +2,79 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytestmark = pytest.mark.slow
+WSGI_APP = "tendril.wsgi:application"
 
 
-def tendril(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def environment(tmp_path: Path, **env: str) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BROKER_URL")}
     environ.update(
         TENDRIL_VAR_DIR=str(tmp_path / "var"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
         **env,
     )
+    return environ
+
+
+def tendril(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tendril.cli", *args],
         capture_output=True,
         text=True,
-        env=environ,
+        env=environment(tmp_path, **env),
         timeout=120,
     )
+
+
+@contextmanager
+def serving(tmp_path: Path) -> Iterator[int]:
+    """The web app on the CLI's database, in its own process; yields its port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", WSGI_APP],
+        env=environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def api(port: int, key: str, method: str, path: str, body: object) -> tuple[int, Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    conn.request(method, path, body=json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    answer = response.status, json.loads(response.read())
+    conn.close()
+    return answer
 
 
 def test_a_malformed_setting_stops_with_one_line_and_no_traceback(tmp_path):
@@ -52,7 +101,17 @@ def test_apikey_create_prints_a_working_key_alone_on_its_last_line(tmp_path):
     result = tendril(tmp_path, "apikey", "create", "--name", "zapier", "--role", "sales")
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip().splitlines()[-1]
-    assert key.startswith("tdl_") and " " not in key
+
+    budget = {"label": "Budget", "type": "number"}
+    with serving(tmp_path) as port:
+        created = api(port, key, "POST", "/api/v1/contacts", {"email": "lead@acme.io"})
+        refused = api(port, key, "POST", "/api/v1/custom-fields", budget)
+        forged = api(port, key[:-1], "POST", "/api/v1/contacts", {"email": "x@acme.io"})
+
+    assert created[0] == 201 and created[1]["email"] == "lead@acme.io"
+    # The key acts as the sales rep it was made for: marketing's work is refused.
+    assert refused[0] == 403
+    assert forged[0] == 401
 
 
 def test_commands_before_init_say_what_to_do(tmp_path):

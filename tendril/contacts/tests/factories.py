@@ -1,0 +1,52 @@
+"""factory-boy factories for contacts, companies and events, with the same field values the
+services write (a company's folded ``name_key``, timestamps from the clock)."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from tendril.contacts.models import Company, Contact, Stage
+from tendril.contacts.services import company_name_key
+from tendril.core import clock
+from tendril.core.models import Event, EventSource
+
+
+class CompanyFactory(DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    name_key = factory.LazyAttribute(lambda c: company_name_key(c.name))
+    domain = factory.Sequence(lambda n: f"company{n}.co.th")
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyAttribute(lambda c: c.created_at)
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = "Ann"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    company = factory.SubFactory(CompanyFactory)
+    source = "api"
+    stage = Stage.LEAD
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.LazyAttribute(lambda c: c.created_at)
+
+
+class EventFactory(DjangoModelFactory):
+    """An anonymous page view unless ``contact_id`` is given."""
+
+    class Meta:
+        model = Event
+
+    contact_id = None
+    visitor_id = factory.Sequence(lambda n: f"v-{n}")
+    type = "page_view"
+    properties = factory.Sequence(lambda n: {"url": f"https://tendril.example/page/{n}"})
+    occurred_at = factory.LazyFunction(clock.now)
+    received_at = factory.LazyAttribute(lambda e: e.occurred_at)
+    source = EventSource.API
