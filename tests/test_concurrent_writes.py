@@ -126,3 +126,56 @@ def test_many_clients_upserting_one_known_contact_change_it_once(race):
     assert created_events(known) == 0
     changes = Event.objects.filter(contact_id=known.pk, type="contact_updated")
     assert [e.properties["changed"] for e in changes] == [["first_name"]]
+
+
+def test_one_new_company_named_with_and_without_its_domain_at_once_is_one_company(race):
+    burst = Burst(
+        "POST",
+        "/api/v1/contacts",
+        [
+            {
+                "email": f"buyer{i}@gmail.com",
+                "company": {
+                    "name": "Kanok Rice",
+                    **({"domain": "kanokrice.co.th"} if i % 2 else {}),
+                },
+            }
+            for i in range(20)
+        ],
+    )
+
+    statuses, answers = race(burst)
+
+    assert statuses == {201: 20}
+    company = Company.objects.get(name="Kanok Rice")
+    assert company.domain == "kanokrice.co.th"
+    assert {a.body["company"]["id"] for a in answers} == {company.pk}
+
+
+def test_batches_identifying_overlapping_visitors_at_once_do_not_deadlock(race):
+    people = [ContactFactory(email=f"p{n}@gmail.com") for n in range(10)]
+    earlier = {n: EventFactory(visitor_id=f"v{n}").pk for n in range(10)}
+    burst = Burst(
+        "POST",
+        "/api/v1/events/batch",
+        [
+            [
+                {
+                    "contact": {"email": f"p{i % 10}@gmail.com"},
+                    "visitor_id": f"v{i % 10}",
+                    "type": "page_view",
+                    "properties": {"url": f"/k{k}"},
+                }
+                for i in range(k, k + 4)
+            ]
+            for k in range(20)
+        ],
+    )
+
+    statuses, _ = race(burst)
+
+    assert statuses == {202: 20}
+    for n, person in enumerate(people):
+        assert Event.objects.get(pk=earlier[n]).contact_id == person.pk
+        announced = Event.objects.filter(contact_id=person.pk, type="visitor_identified")
+        assert [e.properties["events"] for e in announced] == [[earlier[n]]]

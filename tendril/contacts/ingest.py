@@ -178,7 +178,9 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
             and (contact_id := contacts[index]) is not None
             and linked.get(visitor_id) != contact_id
         }
-        for visitor_id, contact_id in identified:
+        # In one order, so concurrent batches identifying the same visitors lock their links
+        # and events in the same order instead of deadlocking.
+        for visitor_id, contact_id in sorted(identified):
             visitor_identify(visitor_id=visitor_id, contact_id=contact_id)
     errors.sort(key=lambda pair: pair[0])
     return IngestResult(ids=ids, errors=errors)

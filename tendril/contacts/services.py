@@ -103,13 +103,35 @@ def _company_find(*, domain: str | None, name: str | None) -> Company | None:
     return None
 
 
-def company_get_or_create(*, domain: str | None, name: str | None, **extra: Any) -> Company:
-    """The company with this domain (or, without one, this name), created if missing.
+# Namespace of the advisory locks taken on company names (the other key is the name's hash).
+_COMPANY_NAME_LOCK = 7301
 
-    Race-free: concurrent callers agree on one row, because the insert runs in a savepoint and
-    the unique constraints (domain; name among companies without a domain) turn the loser's
-    insert into a lookup of the winner's row.
+
+def _lock_company_name(name: str) -> None:
+    """Until the transaction ends, be the only writer looking up or creating a company of this
+    name: one client naming "Kanok Rice" with its domain and another without it must end up
+    with one company, which no unique constraint can express. SQLite writers are serialised."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [_COMPANY_NAME_LOCK, company_name_key(name)],
+            )
+
+
+def company_get_or_create(*, domain: str | None, name: str | None, **extra: Any) -> Company:
+    """The company with this domain (or else this name), created if missing.
+
+    Race-free: concurrent callers agree on one row. Callers naming the company wait for each
+    other (``_lock_company_name``); an insert that still collides with a unique constraint
+    (domain; name among companies without a domain) runs in a savepoint and turns into a
+    lookup of the winner's row.
     """
+    if transaction.get_autocommit():  # the name lock lasts as long as the transaction
+        with transaction.atomic():
+            return company_get_or_create(domain=domain, name=name, **extra)
+    if name:
+        _lock_company_name(name)
     found = _company_find(domain=domain, name=name)
     if found is not None:
         return found
@@ -151,9 +173,12 @@ def company_resolve(*, email: str, company: Mapping[str, Any] | None) -> Company
             with transaction.atomic():
                 found.save()
         except IntegrityError:
-            raise Conflict(
-                f"another company already has the domain {given_domain}", field="company.domain"
-            ) from None
+            # Found by its name, it was to gain this domain, which a concurrent writer has
+            # just given to a new company: that one is the company meant.
+            owner = Company.objects.filter(domain=given_domain).first()
+            if owner is None:
+                raise
+            return owner
     return found
 
 
