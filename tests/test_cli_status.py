@@ -18,7 +18,7 @@ def test_tendril_status_prints_each_consumers_lag(capsys):
 
     out = capsys.readouterr().out
     assert code == 0
-    assert out.splitlines()[0] == "Tendril: ok (background work: in-process)"
+    assert out.splitlines()[0].startswith("Tendril: ok (background work: ")
     row = next(line for line in out.splitlines() if line.startswith("contacts.last_seen"))
     assert row.split()[1] == "1"  # one event behind
     assert row.split()[-1] == "ok"

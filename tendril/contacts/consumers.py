@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, Q, Value, When
 
 from tendril.contacts.models import Contact
 from tendril.core.consumers import event_consumer
@@ -35,7 +35,14 @@ def last_seen_update(events: list[Event]) -> None:
             for kind, at in joined.values_list("type", "occurred_at"):
                 if is_activity(kind):
                     seen(event.contact_id, at)
-    for contact_id, at in newest.items():
-        Contact.objects.filter(pk=contact_id).filter(
-            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)
-        ).update(last_seen_at=at)
+    if not newest:
+        return
+    # One statement for the whole batch: an UPDATE per contact held the consumer to ~1,000
+    # events/s (bench/consumer_lag.py).
+    at = Case(
+        *(When(pk=contact_id, then=Value(seen)) for contact_id, seen in newest.items()),
+        output_field=DateTimeField(),
+    )
+    Contact.objects.filter(pk__in=list(newest)).filter(
+        Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)
+    ).update(last_seen_at=at)
