@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 
@@ -49,7 +50,7 @@ def _last_seen_forward(newest: dict[int, datetime]) -> None:
     table = connection.ops.quote_name(Contact._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
     rows = ", ".join(["(%s, %s)"] * len(newest))
-    params: list[object] = []
+    params: list[Any] = []
     for contact_id, at in newest.items():
         params += [contact_id, adapt(at)]
     cast = "::timestamptz" if connection.vendor == "postgresql" else ""
