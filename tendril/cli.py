@@ -110,7 +110,14 @@ def _check_migrated() -> None:
 
 
 # Built by the frontend step (npm), never committed; every page links them.
-BUILT_STATIC = ("build/app.css", "build/app.js", "build/htmx.min.js")
+BUILT_STATIC = (
+    "build/app.css",
+    "build/app.js",
+    "build/htmx.min.js",
+    "build/api-docs.js",
+    "build/swagger-ui/swagger-ui-bundle.js",
+    "build/swagger-ui/swagger-ui.css",
+)
 
 
 def _check_static() -> None:
