@@ -46,7 +46,8 @@ def test_an_uploaded_file_is_readable_by_its_owner_only(marketer, var_dir):
     assert stat.S_IMODE((var_dir / "imports").stat().st_mode) == 0o700
 
 
-def test_jobs_a_crashed_process_left_running_or_started_fail_at_start_up(marketer):
+def test_jobs_a_crashed_process_left_running_or_started_fail_at_start_up(marketer, settings):
+    settings.BROKER_URL = ""  # tendril run with its in-process worker: the only one running jobs
     running = _job(marketer, status=ImportStatus.RUNNING, mapping={"email": "email"})
     started = _job(marketer, mapping={"email": "email"})
     waiting = _job(marketer)
