@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from tendril.accounts import selectors
 from tendril.accounts.auth import AuthedRequest, require_admin
-from tendril.accounts.models import ApiKey, AuditEntry, User
+from tendril.accounts.models import ApiKey, User
 from tendril.accounts.services import apikey_create, apikey_revoke
-from tendril.core.errors import NotFound
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
 
@@ -79,7 +79,7 @@ def me(request: AuthedRequest) -> dict[str, str]:
 @router.get("/apikeys", response={200: list[ApiKeyOut], **ERRORS}, tags=["accounts"])
 def apikey_index(request: AuthedRequest) -> list[ApiKey]:
     require_admin(request.auth)
-    return list(ApiKey.objects.order_by("-created_at"))
+    return list(selectors.apikey_list())
 
 
 @router.post("/apikeys", response={201: ApiKeyCreated, **ERRORS})
@@ -92,22 +92,19 @@ def apikey_post(request: AuthedRequest, payload: ApiKeyIn) -> Status[dict[str, A
 @router.delete("/apikeys/{int:key_id}", response={204: None, **ERRORS}, summary="Revoke a key")
 def apikey_delete(request: AuthedRequest, key_id: int) -> Status[None]:
     require_admin(request.auth)
-    key = ApiKey.objects.filter(pk=key_id).first()
-    if key is None:
-        raise NotFound(f"no API key with id {key_id}")
-    apikey_revoke(key=key, by=request.auth)
+    apikey_revoke(key=selectors.apikey_get_for(request.auth, key_id), by=request.auth)
     return Status(204, None)
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
 def user_index(request: AuthedRequest) -> list[User]:
     require_admin(request.auth)
-    return list(User.objects.order_by("email"))
+    return list(selectors.user_list().order_by("email"))
 
 
 @router.get("/audit", response={200: dict[str, Any], **ERRORS}, summary="The audit log")
 def audit_index(request: AuthedRequest, params: Query[PageParams]) -> dict[str, Any]:
     require_admin(request.auth)
     return page_of(
-        AuditEntry.objects.all(), params, lambda a: AuditOut.from_orm(a).model_dump(mode="json")
+        selectors.audit_list(), params, lambda a: AuditOut.from_orm(a).model_dump(mode="json")
     )

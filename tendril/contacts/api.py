@@ -22,7 +22,6 @@ from tendril.contacts.services import (
     custom_field_create,
     custom_field_delete,
 )
-from tendril.core.errors import NotFound
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
 
@@ -350,8 +349,6 @@ def field_post(request: AuthedRequest, payload: CustomFieldIn) -> Status[CustomF
 def field_delete(request: AuthedRequest, key: str) -> Status[None]:
     require_marketing(request.auth)
     storable_check(key, field="key")
-    definition = CustomField.objects.filter(key=key).first()
-    if definition is None:
-        raise NotFound(f"no custom field with the key '{key}'")
+    definition = selectors.custom_field_get_by_key(request.auth, key)
     custom_field_delete(definition=definition, by=request.auth)
     return Status(204, None)

@@ -15,9 +15,9 @@ from tendril.accounts.auth import AuthedRequest
 from tendril.contacts.cleaning import email_clean, storable_check
 from tendril.contacts.ingest import NewEvent, events_ingest
 from tendril.core.errors import InvalidInput, MalformedInput
-from tendril.core.models import Event
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import STRICT_BODY
+from tendril.core.selectors import event_list_newest
 from tendril.core.services import utc_clean
 
 router = Router(tags=["events"])
@@ -177,14 +177,8 @@ def event_batch(request: AuthedRequest) -> Status[dict[str, Any]]:
 
 @router.get("", response={200: dict[str, Any]}, summary="List events, newest first")
 def event_list(request: AuthedRequest, filters: Query[EventFilters]) -> dict[str, Any]:
-    events = Event.objects.order_by("-occurred_at", "-id")
-    if filters.contact_id is not None:
-        events = events.filter(contact_id=filters.contact_id)
-    if filters.type:
-        events = events.filter(type=filters.type)
-    if filters.since:
-        since = filters.since
-        if since.tzinfo is not None:
-            since = utc_clean(since, field="since")
-        events = events.filter(occurred_at__gte=since)
+    since = filters.since
+    if since is not None and since.tzinfo is not None:
+        since = utc_clean(since, field="since")
+    events = event_list_newest(contact_id=filters.contact_id, type=filters.type, since=since)
     return page_of(events, filters, lambda e: EventOut.from_orm(e).model_dump(mode="json"))

@@ -129,6 +129,13 @@ def custom_field_get_for(viewer: User | ApiKey, field_id: int) -> CustomField:
     return definition
 
 
+def custom_field_get_by_key(viewer: User | ApiKey, key: str) -> CustomField:
+    definition = CustomField.objects.filter(key=key).first()
+    if definition is None:
+        raise NotFound(f"no custom field with the key '{key}'")
+    return definition
+
+
 def contact_source_list() -> list[str]:
     """The sources contacts came from, for the list filter."""
     return list(

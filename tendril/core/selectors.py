@@ -1,4 +1,5 @@
-"""Reads of the kernel's state: how far behind each event consumer is, and what it parked.
+"""Reads of the kernel's state: the log itself, how far behind each event consumer is, and what
+it parked.
 
 ``tendril status``, the System screen and ``/healthz`` all read these, so an operator, an admin
 and a load balancer see the same figures.
@@ -13,7 +14,7 @@ from django.db.models import Count, QuerySet
 
 from tendril.core import clock
 from tendril.core.consumers import registered, unread
-from tendril.core.models import ConsumerCursor, DeadLetter, DeadLetterStatus
+from tendril.core.models import ConsumerCursor, DeadLetter, DeadLetterStatus, Event
 
 # Counting every unread row of a badly stuck consumer would itself be slow; past this many the
 # figure is shown as "at least".
@@ -71,6 +72,20 @@ def consumer_lags() -> list[ConsumerLag]:
             )
         )
     return lags
+
+
+def event_list_newest(
+    *, contact_id: int | None = None, type: str | None = None, since: datetime | None = None
+) -> QuerySet[Event]:
+    """The log newest first, optionally for one contact, one type, or since a moment."""
+    events = Event.objects.order_by("-occurred_at", "-id")
+    if contact_id is not None:
+        events = events.filter(contact_id=contact_id)
+    if type:
+        events = events.filter(type=type)
+    if since is not None:
+        events = events.filter(occurred_at__gte=since)
+    return events
 
 
 def dead_letter_list(
