@@ -1,5 +1,5 @@
-"""A new capability plugs in by being installed: its event types, consumers, periodic jobs and
-demo data are found without editing the kernel or any other app."""
+"""A new capability plugs in by being installed: its event types, consumers, periodic jobs,
+menu entry and demo data are found without editing the kernel or any other app."""
 
 from __future__ import annotations
 
@@ -32,7 +32,14 @@ result = events_ingest(items=[
     NewEvent(type="page_view", email="ann@acme.io", properties={"url": "/"}),
 ])
 consumers_run_all()
+from django.test import Client
+from tendril.accounts.models import User
+client = Client()
+client.force_login(User.objects.create_user("ann@tendril.test", "a long passphrase here"))
+home = client.get("/").content.decode()
 print(json.dumps({
+    "menu": "Webinars" in home and 'href="/webinars/"' in home,
+    "page": client.get("/webinars/").content.decode(),
     "public": not event_types()["webinar_joined"].system,
     "sentence": describe("webinar_joined", {"webinar": "Scoring 101"}),
     "rejected": [(i, e.message) for i, e in result.errors],
@@ -44,7 +51,7 @@ print(json.dumps({
 """
 
 
-def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_and_demo(tmp_path):
+def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_menu_and_demo(tmp_path):
     root = Path(__file__).resolve().parent.parent
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BROKER_URL")}
     env.update(
@@ -66,3 +73,5 @@ def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_and_demo
     assert [webinar for _, webinar in found["seen"]] == ["Scoring 101"]
     assert "plugin_app.nightly" in found["jobs"]
     assert found["demo"] == ["accounts", "contacts", "plugin_app"]
+    assert found["menu"] is True
+    assert found["page"] == "Upcoming webinars"
