@@ -34,6 +34,8 @@ MAX_DEPTH = 32
 def nesting_depth(value: object) -> int:
     """How deeply lists and objects nest in a parsed JSON value (a scalar is 0), without
     recursion, so a hostile value cannot exhaust the stack while it is measured."""
+    if isinstance(value, dict) and not any(isinstance(v, dict | list) for v in value.values()):
+        return 1  # the usual flat properties, measured at a tenth of the cost
     deepest = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:

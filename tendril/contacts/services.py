@@ -25,6 +25,7 @@ from tendril.contacts.models import (
     Stage,
     Suppression,
 )
+from tendril.contacts.selectors import contact_ids_by_email
 from tendril.core import clock
 from tendril.core.bulk import insert_new_rows, insert_rows
 from tendril.core.emails import email_fold
@@ -356,7 +357,7 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
     contact gets exactly one ``contact_created`` event.
     """
     cleaned = {email_clean(e) for e in emails}
-    found = dict(Contact.objects.filter(email__in=cleaned).values_list("email", "id"))
+    found = contact_ids_by_email(emails=cleaned)
     missing = sorted(cleaned - found.keys())
     if missing:
         now = clock.now()
@@ -398,7 +399,7 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
         )
         found.update(created)
         others = [e for e in missing if e not in created]
-        found.update(Contact.objects.filter(email__in=others).values_list("email", "id"))
+        found.update(contact_ids_by_email(emails=others))
     return found
 
 
