@@ -16,11 +16,13 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest
 
+from tendril.core.emails import email_fold
+
 
 def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     """The account a sign-in names, as it is stored: "Ann@Acme.io " counts for ann@acme.io."""
     raw = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return str(raw).strip().lower()
+    return email_fold(str(raw))
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):
