@@ -10,6 +10,30 @@ from typing import Any, Literal, overload
 from django.db import connection, models
 
 
+def _column_names(model: type[models.Model], attnames: Sequence[str]) -> list[str]:
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    return [connection.ops.quote_name(str(fields[name].column)) for name in attnames]
+
+
+def _prepared(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[str, list[str], Sequence[Sequence[Any]]]:
+    """The quoted table and column names, and the rows with their JSON values dumped."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    json_at = [i for i, c in enumerate(columns) if isinstance(fields[c], models.JSONField)]
+    values: Sequence[Sequence[Any]] = rows
+    if json_at:
+        dumps = json.dumps
+        values = []
+        for row in rows:
+            dumped = list(row)
+            for i in json_at:
+                dumped[i] = dumps(dumped[i])
+            values.append(dumped)
+    table = connection.ops.quote_name(model._meta.db_table)
+    return table, _column_names(model, columns), values
+
+
 @overload
 def insert_rows(
     model: type[models.Model],
@@ -60,22 +84,9 @@ def insert_rows(
     """
     if not rows:
         return [] if returning_ids else None
-    meta = model._meta
-    fields = {f.attname: f for f in meta.concrete_fields}
+    table, names, values = _prepared(model, columns, rows)
     quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    names = [quote(str(fields[c].column)) for c in columns]
-    values: Sequence[Sequence[Any]] = rows
-    json_at = [i for i, c in enumerate(columns) if isinstance(fields[c], models.JSONField)]
-    if json_at:
-        dumps = json.dumps
-        values = []
-        for row in rows:
-            dumped = list(row)
-            for i in json_at:
-                dumped[i] = dumps(dumped[i])
-            values.append(dumped)
-    pk = str(meta.pk.column)
+    pk = str(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids: list[int] | None = None
@@ -128,29 +139,19 @@ def insert_new_rows(
     """
     if not rows:
         return []
-    meta = model._meta
-    fields = {f.attname: f for f in meta.concrete_fields}
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(str(fields[c].column)) for c in columns)
-    keys = ", ".join(quote(str(fields[c].column)) for c in unique)
-    returned = ", ".join([quote(str(meta.pk.column)), keys])
-    json_at = [i for i, c in enumerate(columns) if isinstance(fields[c], models.JSONField)]
+    table, names, values = _prepared(model, columns, rows)
+    keys = ", ".join(_column_names(model, unique))
+    returned = f"{connection.ops.quote_name(str(model._meta.pk.column))}, {keys}"
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     inserted: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            params: list[Any] = []
-            for row in batch:
-                values = list(row)
-                for i in json_at:
-                    values[i] = json.dumps(values[i])
-                params.extend(values)
+        for start in range(0, len(values), batch_size):
+            batch = values[start : start + batch_size]
             cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) "
+                f"INSERT INTO {table} ({', '.join(names)}) "
                 f"VALUES {', '.join([placeholders] * len(batch))} "
                 f"ON CONFLICT ({keys}) DO NOTHING RETURNING {returned}",
-                params,
+                [value for row in batch for value in row],
             )
             inserted.extend(tuple(r) for r in cursor.fetchall())
     return inserted
