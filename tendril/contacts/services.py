@@ -51,6 +51,28 @@ NEW_CONTACT_COLUMNS = (
     "updated_at",
 )
 
+
+def new_contact_row(
+    email: str, values: Mapping[str, Any], *, source: str, company_id: int | None, at: Any
+) -> tuple[Any, ...]:
+    """A new contact as a row in ``NEW_CONTACT_COLUMNS`` order: the cleaned ``values`` given,
+    the defaults a new contact starts with for the rest (``at`` already adapted)."""
+    return (
+        email,
+        values.get("first_name", ""),
+        values.get("last_name", ""),
+        values.get("phone", ""),
+        values.get("source", source),
+        values.get("stage", Stage.LEAD),
+        values.get("owner"),
+        values.get("fields", {}),
+        company_id,
+        0,
+        at,
+        at,
+    )
+
+
 # Event properties that never identify a person: kept when a contact is erased.
 ANONYMOUS_PROPERTIES = frozenset(
     {"url", "title", "referrer", "form", "asset", "amount", "currency", "campaign", "path"}
@@ -320,7 +342,8 @@ def contact_update(
         if changed:
             contact.updated_at = clock.now()
             _save_unique(contact)
-        owner = contact.owner.email if contact.owner else None
+        # The owner row is read only when the owner changed: most updates do not touch it.
+        owner = contact.owner.email if "owner" in changed and contact.owner else None
         events = change_events(
             changed=changed,
             previous_stage=previous_stage,
@@ -369,19 +392,8 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
                 Contact,
                 NEW_CONTACT_COLUMNS,
                 [
-                    (
-                        e,
-                        "",
-                        "",
-                        "",
-                        source,
-                        Stage.LEAD,
-                        None,
-                        {},
-                        companies.get(email_domain(e)),
-                        0,
-                        at,
-                        at,
+                    new_contact_row(
+                        e, {}, source=source, company_id=companies.get(email_domain(e)), at=at
                     )
                     for e in missing
                 ],

@@ -17,12 +17,13 @@ from tendril.contacts.changes import (
 )
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
-from tendril.contacts.models import Channel, Company, Consent, Contact, Stage
+from tendril.contacts.models import Channel, Company, Consent, Contact
 from tendril.contacts.services import (
     NEW_CONTACT_COLUMNS,
     companies_for_domains,
     company_build,
     company_name_key,
+    new_contact_row,
 )
 from tendril.core import clock
 from tendril.core.bulk import insert_rows
@@ -60,19 +61,8 @@ class ChunkWriter:
         companies = self._companies(chunk, existing, now)
         at = connection.ops.adapt_datetimefield_value(now)
         new = [
-            (
-                email,
-                values.get("first_name", ""),
-                values.get("last_name", ""),
-                values.get("phone", ""),
-                values.get("source", self.source),
-                values.get("stage", Stage.LEAD),
-                values.get("owner"),
-                values.get("fields", {}),
-                companies.get(email),
-                0,
-                at,
-                at,
+            new_contact_row(
+                email, values, source=self.source, company_id=companies.get(email), at=at
             )
             for email, values in chunk.items()
             if email not in existing
