@@ -168,6 +168,16 @@ def _deliver_or_park(
     return parked
 
 
+def _cursor_claim(name: str) -> ConsumerCursor | None:
+    """Lock the consumer's cursor for this transaction (made on its first run), or None when
+    another worker holds it."""
+    cursor = ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
+    if cursor is not None:
+        return cursor
+    made, created = ConsumerCursor.objects.get_or_create(name=name)
+    return made if created else None
+
+
 def consumer_try_one(name: str, *, batch_size: int = 500) -> int:
     """Give consumer ``name`` its next batch; returns how many log rows the cursor moved past.
 
@@ -176,12 +186,9 @@ def consumer_try_one(name: str, *, batch_size: int = 500) -> int:
     """
     consumer = _registry[name]
     now = clock.now()
-    ConsumerCursor.objects.get_or_create(name=name)
     try:
         with transaction.atomic():
-            cursor = (
-                ConsumerCursor.objects.select_for_update(skip_locked=True).filter(name=name).first()
-            )
+            cursor = _cursor_claim(name)
             if cursor is None or (cursor.retry_at and cursor.retry_at > now):
                 return 0
             batch = _next_batch(cursor, batch_size)
@@ -209,7 +216,7 @@ def consumer_try_one(name: str, *, batch_size: int = 500) -> int:
             return len(batch)
     except Exception as exc:  # the database itself failed: note it outside the broken txn
         logger.exception("event consumer %s failed; its batch will be replayed", name)
-        cursor = ConsumerCursor.objects.get(name=name)
+        cursor, _ = ConsumerCursor.objects.get_or_create(name=name)
         _note_failure(cursor, exc, clock.now())
         return 0
 
