@@ -75,11 +75,8 @@ class IngestResult:
         return sum(1 for i in self.ids if i is not None)
 
 
-def _occurred(item: NewEvent, now: datetime) -> datetime:
-    return utc_clean(item.occurred_at, field="occurred_at") if item.occurred_at else now
-
-
-def _check_item(item: NewEvent, now: datetime) -> str:
+def _check_item(item: NewEvent, now: datetime) -> tuple[str, datetime]:
+    """The stored type and the time (UTC) of an item, or InvalidInput saying what is wrong."""
     try:
         event_type = normalise_type(item.type)
     except ValueError as exc:
@@ -92,24 +89,28 @@ def _check_item(item: NewEvent, now: datetime) -> str:
             f"a {event_type} event needs the property '{missing[0]}'",
             field=f"properties.{missing[0]}",
         )
+    occurred = now
     if item.occurred_at is not None:
         if item.occurred_at.tzinfo is None:
             raise InvalidInput(
                 "occurred_at needs a time zone offset, e.g. 2026-01-31T09:00:00+07:00",
                 field="occurred_at",
             )
-        if utc_clean(item.occurred_at, field="occurred_at") > now + MAX_FUTURE:
+        occurred = utc_clean(item.occurred_at, field="occurred_at")
+        if occurred > now + MAX_FUTURE:
             raise InvalidInput("occurred_at is more than a day in the future", field="occurred_at")
     if item.contact_id is None and not item.email and not item.visitor_id:
         raise InvalidInput(
             "an event needs a contact (contact.email or contact_id) or a visitor_id",
             field="contact",
         )
-    return event_type
+    return event_type, occurred
 
 
 def _resolve_contacts(
-    items: Sequence[NewEvent], ok: dict[int, str], errors: list[tuple[int, DomainError]]
+    items: Sequence[NewEvent],
+    ok: dict[int, tuple[str, datetime]],
+    errors: list[tuple[int, DomainError]],
 ) -> tuple[dict[int, int | None], dict[str, int]]:
     """Contact id per accepted item index, and the visitors already linked to a contact.
 
@@ -146,7 +147,7 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
     """Validate and store a batch; bad items are reported by index, good ones all stored."""
     now = clock.now()
     errors: list[tuple[int, DomainError]] = []
-    ok: dict[int, str] = {}
+    ok: dict[int, tuple[str, datetime]] = {}
     for index, item in enumerate(items):
         try:
             ok[index] = _check_item(item, now)
@@ -164,11 +165,11 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
                 items[index].visitor_id,
                 event_type,
                 items[index].properties,
-                adapt(_occurred(items[index], now)),
+                adapt(occurred),
                 received,
                 source,
             )
-            for index, event_type in ok.items()
+            for index, (event_type, occurred) in ok.items()
         ]
         event_ids = insert_rows(Event, EVENT_COLUMNS, rows, returning_ids=True)
         for index, event_id in zip(ok, event_ids, strict=True):
