@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO, TypedDict
+from typing import IO, AnyStr, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -70,6 +70,19 @@ def _sniff(line: str) -> str:
     return best if counts[best] else ","
 
 
+def _bounded(
+    stream: IO[AnyStr], limit: int, endings: AnyStr | tuple[AnyStr, ...]
+) -> AnyStr | _Overlong:
+    """``stream``'s next line, or ``OVERLONG`` (the rest of the line skipped in bounded pieces)
+    when it is longer than ``limit``."""
+    line = stream.readline(limit + 1)
+    if len(line) <= limit:
+        return line
+    while line and not line.endswith(endings):
+        line = stream.readline(_SKIP_PIECE)
+    return OVERLONG
+
+
 class _LineSource:
     """The file's physical lines as text, each read with a bounded ``readline``.
 
@@ -88,19 +101,12 @@ class _LineSource:
     def line(self, limit: int) -> Line | None:
         """The next line with its line ending, ``OVERLONG`` past ``limit``, None at the end."""
         if self.text is not None:
-            text = self.text.readline(limit + 1)
-            if len(text) > limit:
-                while text and not text.endswith(("\n", "\r")):
-                    text = self.text.readline(_SKIP_PIECE)
-                return OVERLONG
-            return text or None
-        line = self.raw.readline(limit + 1)
+            return _bounded(self.text, limit, ("\n", "\r")) or None
+        line = _bounded(self.raw, limit, b"\n")
+        if isinstance(line, _Overlong):
+            return line
         if not line:
             return None
-        if len(line) > limit:
-            while line and not line.endswith(b"\n"):
-                line = self.raw.readline(_SKIP_PIECE)
-            return OVERLONG
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
@@ -235,16 +241,14 @@ class CsvFile:
         while True:
             feed.start_row()
             try:
-                cells = next(reader)
+                cells: list[str] | None = next(reader)
             except StopIteration:
                 return
             except (csv.Error, _RowTooLong):
-                yield feed.taken[0][0], [], self._problem(feed.taken)
-                feed.give_back()
-                continue
-            if len(feed.taken) > 1 and len(cells) > self.width:
-                # A quoted value ran over lines into more cells than the header has: an
-                # unclosed quote, not a value with line breaks.
+                cells = None
+            # A quoted value that ran over lines into more cells than the header has is an
+            # unclosed quote, not a value with line breaks.
+            if cells is None or (len(feed.taken) > 1 and len(cells) > self.width):
                 yield feed.taken[0][0], [], self._problem(feed.taken)
                 feed.give_back()
                 continue
