@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tendril.accounts.models import ApiKey, AuditEntry, RoleAbilities, User
-from tendril.core.errors import NotFound
+from tendril.core.errors import first_or_not_found
 
 
 def user_list(*, active_only: bool = False) -> QuerySet[User]:
@@ -19,10 +19,8 @@ def user_list(*, active_only: bool = False) -> QuerySet[User]:
 
 
 def user_get_for(viewer: RoleAbilities, user_id: int) -> User:
-    user = User.objects.filter(pk=user_id).first() if viewer.is_admin else None
-    if user is None:
-        raise NotFound(f"no user with id {user_id}")
-    return user
+    users = User.objects.filter(pk=user_id) if viewer.is_admin else User.objects.none()
+    return first_or_not_found(users, f"no user with id {user_id}")
 
 
 def apikey_list() -> QuerySet[ApiKey]:
@@ -30,10 +28,8 @@ def apikey_list() -> QuerySet[ApiKey]:
 
 
 def apikey_get_for(viewer: RoleAbilities, key_id: int) -> ApiKey:
-    key = ApiKey.objects.filter(pk=key_id).first() if viewer.is_admin else None
-    if key is None:
-        raise NotFound(f"no API key with id {key_id}")
-    return key
+    keys = ApiKey.objects.filter(pk=key_id) if viewer.is_admin else ApiKey.objects.none()
+    return first_or_not_found(keys, f"no API key with id {key_id}")
 
 
 def audit_list() -> QuerySet[AuditEntry]:

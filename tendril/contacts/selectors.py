@@ -15,7 +15,7 @@ from tendril.accounts.models import ApiKey, User
 from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
 from tendril.core import clock
 from tendril.core.emails import email_fold
-from tendril.core.errors import NotFound
+from tendril.core.errors import first_or_not_found
 from tendril.core.models import Event
 
 HOT_SCORE = 10
@@ -96,15 +96,8 @@ def contact_list(*, filters: ContactFilters) -> QuerySet[Contact]:
 
 def contact_get_for(viewer: User | ApiKey, contact_id: int) -> Contact:
     """A contact the viewer may see; 404 otherwise (every role sees every contact today)."""
-    contact = (
-        Contact.objects.select_related("company", "owner")
-        .prefetch_related("consents")
-        .filter(pk=contact_id)
-        .first()
-    )
-    if contact is None:
-        raise NotFound(f"no contact with id {contact_id}")
-    return contact
+    contacts = Contact.objects.select_related("company", "owner").prefetch_related("consents")
+    return first_or_not_found(contacts.filter(pk=contact_id), f"no contact with id {contact_id}")
 
 
 def contact_timeline(*, contact: Contact) -> QuerySet[Event]:
@@ -127,10 +120,9 @@ def company_list(*, q: str | None = None, industry: str | None = None) -> QueryS
 
 
 def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
-    company = company_list().filter(pk=company_id).first()
-    if company is None:
-        raise NotFound(f"no company with id {company_id}")
-    return company
+    return first_or_not_found(
+        company_list().filter(pk=company_id), f"no company with id {company_id}"
+    )
 
 
 def custom_field_list() -> QuerySet[CustomField]:
@@ -139,17 +131,15 @@ def custom_field_list() -> QuerySet[CustomField]:
 
 def custom_field_get_for(viewer: User | ApiKey, field_id: int) -> CustomField:
     """Every role sees the custom fields: they are on every contact's page."""
-    definition = CustomField.objects.filter(pk=field_id).first()
-    if definition is None:
-        raise NotFound(f"no custom field with id {field_id}")
-    return definition
+    return first_or_not_found(
+        CustomField.objects.filter(pk=field_id), f"no custom field with id {field_id}"
+    )
 
 
 def custom_field_get_by_key(viewer: User | ApiKey, key: str) -> CustomField:
-    definition = CustomField.objects.filter(key=key).first()
-    if definition is None:
-        raise NotFound(f"no custom field with the key '{key}'")
-    return definition
+    return first_or_not_found(
+        CustomField.objects.filter(key=key), f"no custom field with the key '{key}'"
+    )
 
 
 def contact_source_list() -> list[str]:
@@ -169,10 +159,7 @@ def import_job_list() -> QuerySet[ImportJob]:
 
 def import_job_get_for(viewer: User | ApiKey, job_id: int) -> ImportJob:
     """Imports are marketing's work; the screens check the role, every marketer sees every job."""
-    job = ImportJob.objects.filter(pk=job_id).first()
-    if job is None:
-        raise NotFound(f"no import with id {job_id}")
-    return job
+    return first_or_not_found(ImportJob.objects.filter(pk=job_id), f"no import with id {job_id}")
 
 
 # --- the dashboard --------------------------------------------------------------------------

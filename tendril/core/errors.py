@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound="Model")
+
 
 class DomainError(Exception):
     """Something the user asked for cannot be done; ``message`` is shown to them as is."""
@@ -32,3 +39,12 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+def first_or_not_found(rows: QuerySet[M], message: str) -> M:
+    """The first of ``rows``, or NotFound with ``message``: how ``*_get_for`` selectors answer
+    404 for what does not exist and for what the viewer may not see alike."""
+    found = rows.first()
+    if found is None:
+        raise NotFound(message)
+    return found
