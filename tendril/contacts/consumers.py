@@ -26,16 +26,19 @@ def last_seen_update(events: list[Event]) -> None:
         if contact_id not in newest or at > newest[contact_id]:
             newest[contact_id] = at
 
+    joined_by: dict[int, int] = {}  # event that joined a contact -> that contact
     for event in events:
         if event.contact_id is None:
             continue
         if is_activity(event.type):
             seen(event.contact_id, event.occurred_at)
         elif event.type == VISITOR_IDENTIFIED:
-            joined = Event.objects.filter(id__in=event.properties.get("events") or [])
-            for kind, at in joined.values_list("type", "occurred_at"):
-                if is_activity(kind):
-                    seen(event.contact_id, at)
+            joined_by.update(dict.fromkeys(event.properties.get("events") or [], event.contact_id))
+    if joined_by:  # one read for every history that joined in this batch
+        joined = Event.objects.filter(id__in=list(joined_by))
+        for event_id, kind, at in joined.values_list("id", "type", "occurred_at"):
+            if is_activity(kind):
+                seen(joined_by[event_id], at)
     if newest:
         _last_seen_forward(newest)
 
