@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.module_loading import autodiscover_modules
+
 
 @dataclass
 class DemoContext:
@@ -48,4 +50,6 @@ def demo_step(name: str, *, order: int) -> Callable[[DemoLoader], DemoLoader]:
 
 
 def demo_steps() -> list[DemoStep]:
+    """Every installed app's demo step, in order (their ``demo.py`` imported on first use)."""
+    autodiscover_modules("demo")
     return sorted(_steps.values(), key=lambda step: (step.order, step.name))

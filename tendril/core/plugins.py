@@ -7,7 +7,9 @@ way Django's admin finds ``admin.py``; importing them runs their registrations:
 - ``consumers.py``: event-log consumers (:func:`tendril.core.consumers.event_consumer`);
 - ``tasks.py``: Celery tasks and periodic jobs (:func:`tendril.core.scheduler.periodic`);
 - ``navigation.py``: menu and settings entries (``tendril.ui.navigation``);
-- ``demo.py``: the app's part of the demo data (:func:`tendril.core.demo.demo_step`).
+
+An app's ``demo.py`` (its part of the demo data, :func:`tendril.core.demo.demo_step`) is found
+the same way, but only when demo data is loaded: no serving process needs it.
 
 A module that exists but fails to import stops start-up with its error: a broken consumer is
 never silently missing.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from django.utils.module_loading import autodiscover_modules
 
-PLUGIN_MODULES = ("events", "consumers", "tasks", "navigation", "demo")
+PLUGIN_MODULES = ("events", "consumers", "tasks", "navigation")
 
 
 def autodiscover() -> None:
