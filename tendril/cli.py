@@ -279,6 +279,7 @@ def cmd_status(args: argparse.Namespace) -> None:
 
 
 def cmd_deadletters(args: argparse.Namespace) -> None:
+    from tendril.core.models import DeadLetterStatus
     from tendril.core.selectors import dead_letter_list
     from tendril.system.services import dead_letter_resolve
 
@@ -296,7 +297,7 @@ def cmd_deadletters(args: argparse.Namespace) -> None:
     if args.id is None:
         raise CommandError(f"'tendril deadletters {args.action}' needs the id of a parked event")
     letter = dead_letter_resolve(letter_id=args.id, action=args.action, by=None)
-    if letter.status == "parked":
+    if letter.status == DeadLetterStatus.PARKED:
         raise CommandError(f"event {letter.event_id} failed again: {letter.error}")
     _say(f"Dead letter {letter.pk} (event {letter.event_id}): {letter.status}")
 

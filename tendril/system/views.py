@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tendril.accounts.permissions import is_admin
 from tendril.core.errors import NotFound
+from tendril.core.models import DeadLetterStatus
 from tendril.core.selectors import consumer_lags, dead_letter_list
 from tendril.system.selectors import health_report
 from tendril.system.services import dead_letter_resolve
@@ -46,7 +47,7 @@ def dead_letter_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404(exc.message) from None
     if action == "skip":
         messages.success(request, _("The event was skipped."))
-    elif letter.status == "retried":
+    elif letter.status == DeadLetterStatus.RETRIED:
         messages.success(request, _("The event was delivered."))
     else:
         messages.error(request, _("The event failed again: %(error)s") % {"error": letter.error})
