@@ -87,15 +87,19 @@ def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
     return rows
 
 
+def _edit_form(contact: Contact, data: Any = None) -> ContactEditForm:
+    definitions = list(selectors.custom_field_list())
+    return ContactEditForm(data, contact=contact, definitions=definitions, owners=_owners())
+
+
 def _contact_page(
     request: HttpRequest, contact: Contact, form: ContactEditForm | None = None, status: int = 200
 ) -> HttpResponse:
-    definitions = list(selectors.custom_field_list())
     if form is None:
-        form = ContactEditForm(contact=contact, definitions=definitions, owners=_owners())
+        form = _edit_form(contact)
     custom_values = [
         {"label": d.label, "value": contact.fields[d.key]}
-        for d in definitions
+        for d in form.definitions
         if d.key in contact.fields
     ]
     context = {
@@ -114,12 +118,7 @@ def contact_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = found(selectors.contact_get_for, request.user, pk)
     if request.method != "POST":
         return _contact_page(request, contact)
-    form = ContactEditForm(
-        request.POST,
-        contact=contact,
-        definitions=list(selectors.custom_field_list()),
-        owners=_owners(),
-    )
+    form = _edit_form(contact, request.POST)
     if form.is_valid():
         try:
             services.contact_update(
