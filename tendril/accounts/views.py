@@ -13,7 +13,15 @@ from tendril.accounts import selectors, services
 from tendril.accounts.forms import ApiKeyCreateForm, UserCreateForm, UserRoleForm
 from tendril.accounts.permissions import AuthedRequest, is_admin
 from tendril.core.errors import DomainError
-from tendril.ui.views import confirm_page, confirmed, form_page, found, paginate, role_required
+from tendril.ui.views import (
+    confirm_page,
+    confirmed,
+    form_error,
+    form_page,
+    found,
+    paginate,
+    role_required,
+)
 
 # --- users ----------------------------------------------------------------------------------
 
@@ -29,7 +37,7 @@ def users(request: AuthedRequest) -> HttpResponse:
         try:
             user = services.user_create(by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(request, _("%(email)s can now sign in.") % {"email": user.email})
             return redirect("accounts:users")
@@ -101,7 +109,7 @@ def api_keys(request: AuthedRequest) -> HttpResponse:
         try:
             key, secret = services.apikey_create(by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             # The secret exists only in this response: no redirect, and nothing may cache it.
             response = render(

@@ -23,7 +23,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext as _
 
-from tendril.core.errors import NotFound
+from tendril.core.errors import DomainError, NotFound
 from tendril.ui.forms import ConfirmForm, LoginForm
 from tendril.ui.navigation import UserCheck, coming_capability, settings_items
 
@@ -78,6 +78,11 @@ def is_htmx(request: HttpRequest) -> bool:
 def form_page(request: HttpRequest, template: str, form: Form, **context: Any) -> HttpResponse:
     """Re-show a form with its errors; 422 tells scripts and tests the input was refused."""
     return render(request, template, {"form": form, **context}, status=422)
+
+
+def form_error(form: Form, exc: DomainError) -> None:
+    """Put a service's message next to the input it names, or on top of the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def confirmed(request: HttpRequest) -> bool:

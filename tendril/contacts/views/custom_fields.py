@@ -12,7 +12,7 @@ from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts import selectors, services
 from tendril.contacts.forms import CustomFieldForm
 from tendril.core.errors import DomainError
-from tendril.ui.views import confirm_page, confirmed, form_page, found, role_required
+from tendril.ui.views import confirm_page, confirmed, form_error, form_page, found, role_required
 
 
 @role_required(is_marketing)
@@ -32,7 +32,7 @@ def custom_fields(request: AuthedRequest) -> HttpResponse:
                 by=request.user,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("The field “%(label)s” was added.") % {"label": definition.label}
