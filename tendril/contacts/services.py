@@ -240,19 +240,28 @@ def _owner(owner_id: int | None) -> User | None:
 def consent_set(
     *, contact: Contact, channel: str, status: str, method: str, note: str = ""
 ) -> Consent | None:
-    """Record permission for one channel; returns the row, or None when nothing changed."""
-    current = Consent.objects.filter(contact=contact, channel=channel).first()
-    if current is not None and current.status == status:
-        return None
-    now = clock.now()
-    consent, _ = Consent.objects.update_or_create(
-        contact=contact,
-        channel=channel,
-        defaults={"status": status, "given_at": now, "method": method, "note": note[:200]},
-    )
-    kind, properties = consent_event(channel=channel, status=status, method=method)
-    event_record(contact_id=contact.pk, type=kind, properties=properties)
-    return consent
+    """Record permission for one channel; returns the row, or None when nothing changed.
+
+    The contact row is locked first, so two requests giving the same permission at once record
+    one change (and one ``consent_changed``), not two."""
+    with transaction.atomic():
+        list(Contact.objects.select_for_update().filter(pk=contact.pk).values_list("pk"))
+        current = Consent.objects.filter(contact=contact, channel=channel).first()
+        if current is not None and current.status == status:
+            return None
+        consent, _ = Consent.objects.update_or_create(
+            contact=contact,
+            channel=channel,
+            defaults={
+                "status": status,
+                "given_at": clock.now(),
+                "method": method,
+                "note": note[:200],
+            },
+        )
+        kind, properties = consent_event(channel=channel, status=status, method=method)
+        event_record(contact_id=contact.pk, type=kind, properties=properties)
+        return consent
 
 
 def _apply(contact: Contact, values: Mapping[str, Any]) -> list[str]:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -154,8 +153,7 @@ def contact_consent(request: AuthedRequest, pk: int) -> HttpResponse:
     if channel not in Channel.values or status not in ConsentStatus.values:
         messages.error(request, _("Choose a channel and whether consent is granted or denied."))
         return redirect("contacts:contact_detail", pk=contact.pk)
-    with transaction.atomic():
-        changed = services.consent_set(contact=contact, channel=channel, status=status, method="ui")
+    changed = services.consent_set(contact=contact, channel=channel, status=status, method="ui")
     if changed is not None:
         messages.success(
             request,
