@@ -55,6 +55,9 @@ class User(RoleAbilities, AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email"), unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MARKETER)
+    # "" means: follow the browser (Accept-Language) / the workspace's time zone (API.md /me).
+    language = models.CharField(max_length=8, blank=True, default="")
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -32,6 +32,14 @@ class ConsentStatus(models.TextChoices):
     DENIED = "denied", _("Denied")
 
 
+class Language(models.TextChoices):
+    """The languages Tendril speaks (API.md): a contact's decides its emails and name order."""
+
+    EN = "en", "English"
+    VI = "vi", "Tiếng Việt"
+    TH = "th", "ภาษาไทย"
+
+
 class Company(models.Model):
     name = models.CharField(max_length=200)
     # The name as companies are compared (``services.company_name_key``): case and spacing
@@ -40,6 +48,8 @@ class Company(models.Model):
     domain = models.CharField(max_length=253, null=True, blank=True, unique=True)
     industry = models.CharField(max_length=100, blank=True, default="")
     employees = models.PositiveIntegerField(null=True, blank=True)
+    # Name and domain folded for search (``tendril.core.text.search_fold``): no case, no accents.
+    search_text = models.TextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -82,6 +92,17 @@ class Contact(models.Model):
     stage = models.CharField(max_length=32, choices=Stage.choices, default=Stage.LEAD)
     # Kept up to date by the scoring capability from its ledger; read here for lists and filters.
     score = models.IntegerField(default=0)
+    # "" when unknown: the workspace's default language applies.
+    language = models.CharField(
+        max_length=8, choices=Language.choices, blank=True, default="", db_default=""
+    )
+    # Names, email, phone and company name folded for search (no case, no accents), written by
+    # every contact write path; trigram-indexed on PostgreSQL (migration 0006).
+    search_text = models.TextField(blank=True, default="", db_default="")
+    # The import that created this contact, so that import can be undone for 30 days.
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     last_seen_at = models.DateTimeField(null=True, blank=True)
@@ -175,6 +196,8 @@ class ImportJob(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
+    # Rows whose email repeated an earlier row of the same file: folded into that row's contact.
+    merged = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
     # The first rejected rows, enough for a person to fix the file; the count has them all.
     rejected = models.JSONField(default=list, blank=True)
@@ -184,6 +207,75 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the contacts this import created were deleted in one action (undo, audited).
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class SavedView(models.Model):
+    """A named way of looking at the contact list: filters, columns and sort, private or shared."""
+
+    name = models.CharField(max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    shared = models.BooleanField(default=False)
+    # The list's query parameters (q, stage, grade, owner, company, source, segment).
+    filters = models.JSONField(default=dict, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    order = models.CharField(max_length=32, blank=True, default="")
+    page_size = models.PositiveSmallIntegerField(default=50)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BulkAction(models.TextChoices):
+    ASSIGN_OWNER = "assign_owner", _("Assign owner")
+    SET_STAGE = "set_stage", _("Set stage")
+    EXPORT = "export", _("Export")
+    ERASE = "erase", _("Erase")
+
+
+class BulkStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BulkJob(models.Model):
+    """One bulk action over contacts (chosen ids or every contact matching a view), run in the
+    background with progress; erasures are audited."""
+
+    action = models.CharField(max_length=16, choices=BulkAction.choices)
+    # The action's argument: {"owner": id|None} or {"stage": "mql"}.
+    params = models.JSONField(default=dict, blank=True)
+    # Either the chosen contact ids, or the list filters every matching contact is taken from.
+    contact_ids = models.JSONField(default=list, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=BulkStatus.choices, default=BulkStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # The CSV of an export, served to its creator while it lasts.
+    file_path = models.CharField(max_length=500, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
