@@ -51,10 +51,11 @@ MIDDLEWARE = [
     "tendril.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the user's own language and time zone win over the browser's.
+    "tendril.accounts.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tendril.core.middleware.RequestTooBigMiddleware",
@@ -176,6 +177,7 @@ MAX_IMPORT_BYTES = env_int("TENDRIL_MAX_IMPORT_BYTES", 512 * 1024 * 1024, minimu
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt"), ("th", "ภาษาไทย")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tendril.formats"]
 USE_I18N = True
 TIME_ZONE = env_str("TENDRIL_TIME_ZONE", "UTC")
 USE_TZ = True
