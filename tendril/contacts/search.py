@@ -2,7 +2,7 @@
 is matched by, and the refresh of a company's contacts when the company is renamed.
 
 A contact's search text is its own part (names, email, phone as typed and as digits), a tab,
-then its company's search text (name, domain). Folding happens in Python
+then its company's name. Folding happens in Python
 (``tendril.core.text.search_fold``), so SQLite and PostgreSQL match alike; the company part comes
 last, after a tab no folded word contains, so a rename rewrites every contact of the company in
 one UPDATE, in SQL, without folding anything again.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, StrIndex, Substr
 
 from tendril.contacts.models import Company, Contact
@@ -39,13 +39,13 @@ def company_search_text(*, name: str, domain: str | None) -> str:
 
 
 def contact_search_text(
-    *, first_name: str, last_name: str, email: str, phone: str, company_text: str
+    *, first_name: str, last_name: str, email: str, phone: str, company_name: str
 ) -> str:
     """What a contact is found by: names, email, the phone as typed and as digits only (so
-    "0912 345" and "0912345" both find "+84 912 345 678"), then its company's search text."""
+    "0912 345" and "0912345" both find "+84 912 345 678"), then its company's name."""
     digits = _digits(phone)
     own = search_fold(" ".join((first_name, last_name, email, phone, digits)))
-    return f"{own}{COMPANY_PART}{company_text}"
+    return f"{own}{COMPANY_PART}{search_fold(company_name)}"
 
 
 def company_search_apply(company: Company) -> None:
@@ -53,41 +53,39 @@ def company_search_apply(company: Company) -> None:
     company.search_text = company_search_text(name=company.name, domain=company.domain)
 
 
-def contact_search_apply(contact: Contact, *, company_text: str | None = None) -> None:
-    """Set ``contact.search_text`` (unsaved) from its fields and its company's search text
-    (read from ``contact.company`` unless the caller, writing in bulk, already has it)."""
-    if company_text is None:
-        company_text = contact.company.search_text if contact.company_id else ""
+def contact_search_apply(contact: Contact, *, company_name: str | None = None) -> None:
+    """Set ``contact.search_text`` (unsaved) from its fields and its company's name (read from
+    ``contact.company`` unless the caller, writing in bulk, already has it)."""
+    if company_name is None:
+        company_name = contact.company.name if contact.company_id else ""
     contact.search_text = contact_search_text(
         first_name=contact.first_name,
         last_name=contact.last_name,
         email=contact.email,
         phone=contact.phone,
-        company_text=company_text,
+        company_name=company_name,
     )
 
 
-def company_search_texts(ids: Iterable[int | None]) -> dict[int, str]:
-    """The stored search text of each company, for writers that hold company ids only."""
+def company_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """The name of each company, for writers that hold company ids only."""
     wanted = {pk for pk in ids if pk is not None}
     if not wanted:
         return {}
-    return dict(Company.objects.filter(pk__in=wanted).values_list("pk", "search_text"))
+    return dict(Company.objects.filter(pk__in=wanted).values_list("pk", "name"))
 
 
 def company_contacts_refresh(company_id: int) -> int:
-    """After a company's name or domain changed (and its new search text was saved): give every
-    contact of the company the new company part, in one UPDATE; returns how many contacts.
+    """After a company was renamed (and saved): give every contact of the company the new name
+    in its search text, in one UPDATE; returns how many contacts were rewritten.
 
-    Callers: ``company_search_apply(company)``, save the company, then call this in the same
-    transaction.
+    Call it in the transaction that renames the company, after ``company_search_apply`` and the
+    save, so no reader sees the contacts behind their company.
     """
+    name = Company.objects.filter(pk=company_id).values_list("name", flat=True).first() or ""
     own_part = Substr(F("search_text"), 1, StrIndex(F("search_text"), Value(COMPANY_PART)))
-    company_text = Subquery(
-        Company.objects.filter(pk=OuterRef("company_id")).values("search_text")[:1]
-    )
     return Contact.objects.filter(company_id=company_id).update(
-        search_text=Concat(own_part, company_text)
+        search_text=Concat(own_part, Value(search_fold(name)))
     )
 
 

@@ -53,7 +53,7 @@ def search_text_fill(apps, schema_editor):
         for company in companies:
             company.search_text = company_search_text(name=company.name, domain=company.domain)
         Company.objects.using(db).bulk_update(companies, ["search_text"])
-    texts = dict(Company.objects.using(db).values_list("pk", "search_text"))
+    names = dict(Company.objects.using(db).values_list("pk", "name"))
     fields = ("first_name", "last_name", "email", "phone", "company_id")
     for contacts in _batches(Contact.objects.using(db).only(*fields)):
         for contact in contacts:
@@ -62,7 +62,7 @@ def search_text_fill(apps, schema_editor):
                 last_name=contact.last_name,
                 email=contact.email,
                 phone=contact.phone,
-                company_text=texts.get(contact.company_id, ""),
+                company_name=names.get(contact.company_id, ""),
             )
         Contact.objects.using(db).bulk_update(contacts, ["search_text"])
 
