@@ -9,10 +9,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "tendril", "ui", "static", "build");
 const require = createRequire(import.meta.url);
 
+function packageRoot(pkgName) {
+  // Resolve through package.json so the file is found wherever npm placed the package; a
+  // package whose "exports" hide its package.json (chart.js) is found from its main entry.
+  try {
+    return dirname(require.resolve(`${pkgName}/package.json`));
+  } catch {
+    let dir = dirname(require.resolve(pkgName));
+    while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+    return dir;
+  }
+}
+
 function packageFile(pkgName, ...path) {
-  // Resolve through package.json so the file is found wherever npm placed the package.
-  const pkg = require.resolve(`${pkgName}/package.json`);
-  const file = join(dirname(pkg), ...path);
+  const file = join(packageRoot(pkgName), ...path);
   if (!existsSync(file)) {
     throw new Error(`${file} not found: run "npm install" in frontend/ first`);
   }
@@ -27,6 +37,10 @@ const files = [
   [join(here, "src", "app.css"), "app.css"],
   [join(here, "src", "app.js"), "app.js"],
   [join(here, "src", "api-docs.js"), "api-docs.js"],
+  // The dashboard's charts: Chart.js (MIT, one file, no CDN) and our code that draws with it;
+  // only the dashboard page loads them.
+  [packageFile("chart.js", "dist", "chart.umd.min.js"), "chart.umd.min.js"],
+  [join(here, "src", "dashboard.js"), "dashboard.js"],
   swagger("swagger-ui-bundle.js"),
   swagger("swagger-ui.css"),
   swagger("LICENSE"),

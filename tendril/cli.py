@@ -115,6 +115,8 @@ BUILT_STATIC = (
     "build/app.js",
     "build/htmx.min.js",
     "build/api-docs.js",
+    "build/chart.umd.min.js",
+    "build/dashboard.js",
     "build/swagger-ui/swagger-ui-bundle.js",
     "build/swagger-ui/swagger-ui.css",
 )
