@@ -13,7 +13,7 @@ from tendril.contacts import selectors
 from tendril.contacts.cleaning import storable_check
 from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.models import Company, Contact, CustomField
-from tendril.contacts.selectors import ContactFilters, grade_for
+from tendril.contacts.selectors import DEFAULT_ORDER, ContactFilters, ContactOrder, grade_for
 from tendril.contacts.services import (
     contact_create,
     contact_erase,
@@ -103,6 +103,7 @@ class ContactQuery(PageParams):
     company: int | None = Field(None, ge=1, le=2**62)
     source: str | None = Field(None, max_length=100)
     segment: int | None = Field(None, ge=1, le=2**62)
+    order: ContactOrder = DEFAULT_ORDER
 
 
 class TimelineEvent(Schema):
@@ -185,8 +186,11 @@ def contact_put(request: AuthedRequest, payload: ContactIn) -> Status[dict[str, 
 
 @contacts_router.get("", response={200: ContactPage, **ERRORS}, summary="List contacts")
 def contact_index(request: AuthedRequest, params: Query[ContactQuery]) -> dict[str, Any]:
-    filters = ContactFilters(**params.model_dump(exclude={"page", "page_size"}, exclude_none=True))
-    contacts = selectors.contact_list(filters=filters).prefetch_related("consents")
+    filters = ContactFilters(
+        **params.model_dump(exclude={"page", "page_size", "order"}, exclude_none=True)
+    )
+    contacts = selectors.contact_list(filters=filters, order=params.order)
+    contacts = contacts.prefetch_related("consents")
     return page_of(contacts, params, contact_out)
 
 
