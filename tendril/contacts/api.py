@@ -50,6 +50,8 @@ class ContactIn(BodySchema):
     consent: dict[Literal["email", "sms", "phone"], ConsentValue] | None = None
     stage: str | None = Field(None, max_length=32)
     owner: int | None = Field(None, ge=1, le=2**62)
+    # "en", "vi" or "th" (null: unknown); checked by the cleaning every door shares.
+    language: str | None = Field(None, max_length=8)
 
 
 class ContactPatch(ContactIn):
@@ -75,6 +77,8 @@ class ContactOut(Schema):
     email: str
     first_name: str
     last_name: str
+    display_name: str
+    language: str | None
     phone: str
     company: CompanyRef | None
     fields: dict[str, Any]
@@ -144,6 +148,8 @@ def contact_out(contact: Contact) -> dict[str, Any]:
         "email": contact.email,
         "first_name": contact.first_name,
         "last_name": contact.last_name,
+        "display_name": contact.display_name,
+        "language": contact.language or None,
         "phone": contact.phone,
         "company": {"id": company.pk, "name": company.name, "domain": company.domain}
         if company

@@ -14,7 +14,7 @@ from typing import Any
 
 from tendril.contacts.models import Contact
 
-UPDATABLE = ("first_name", "last_name", "phone", "source", "stage")
+UPDATABLE = ("first_name", "last_name", "phone", "source", "stage", "language")
 
 Change = tuple[str, dict[str, Any]]  # event type, properties
 

@@ -12,7 +12,16 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tendril.contacts.models import Channel, ConsentStatus, CustomField, FieldType, Stage
+from django.utils.translation import gettext as _
+
+from tendril.contacts.models import (
+    Channel,
+    ConsentStatus,
+    CustomField,
+    FieldType,
+    Language,
+    Stage,
+)
 from tendril.core.emails import email_normalise
 from tendril.core.errors import InvalidInput
 
@@ -29,6 +38,7 @@ CONTACT_KEYS = frozenset(
         "consent",
         "owner",
         "stage",
+        "language",
     }
 )
 COMPANY_KEYS = frozenset({"name", "domain", "industry", "employees"})
@@ -245,6 +255,19 @@ def stage_clean(raw: object) -> str:
     return str(raw)
 
 
+def language_clean(raw: object, *, field: str = "language") -> str:
+    """A contact's language: one Tendril speaks, or "" (null, empty) when unknown."""
+    if raw in (None, ""):
+        return ""
+    if raw not in Language.values:
+        raise InvalidInput(
+            _("language must be one of %(choices)s, or empty when unknown")
+            % {"choices": ", ".join(Language.values)},
+            field=field,
+        )
+    return str(raw)
+
+
 def contact_clean(
     data: Mapping[str, Any], definitions: Mapping[str, CustomField], *, partial: bool
 ) -> dict[str, Any]:
@@ -267,6 +290,8 @@ def contact_clean(
         cleaned["consent"] = consent_clean(data["consent"])
     if "stage" in data and data["stage"] is not None:
         cleaned["stage"] = stage_clean(data["stage"])
+    if "language" in data:
+        cleaned["language"] = language_clean(data["language"])
     if "owner" in data:
         owner = data["owner"]
         if owner is not None and (isinstance(owner, bool) or not isinstance(owner, int)):

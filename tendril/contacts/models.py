@@ -118,11 +118,22 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.display_name
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """The name in the order the contact's language writes it (Vietnamese: family name
+        first, "Nguyễn Thị Hằng"; Thai, English or unknown: given name first); the email when
+        there is no name."""
+        if self.language == Language.VI:
+            name = f"{self.last_name} {self.first_name}".strip()
+        else:
+            name = self.full_name
+        return name or self.email
 
 
 class FieldType(models.TextChoices):

@@ -22,6 +22,8 @@ from tendril.core.text import search_fold
 # Between a contact's own text and its company's; query words are split on white space, so no
 # word ever contains it, and no match runs across it.
 COMPANY_PART = "\t"
+# The contact values its search text is made of (the company by its name).
+SEARCHED_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "company"})
 # A query uses its first words only: each is one more substring test over every candidate row.
 MAX_WORDS = 5
 _NOT_DIGIT = re.compile(r"\D")

@@ -25,6 +25,13 @@ from tendril.contacts.models import (
     Stage,
     Suppression,
 )
+from tendril.contacts.search import (
+    SEARCHED_FIELDS,
+    company_names,
+    company_search_apply,
+    contact_search_apply,
+    contact_search_text,
+)
 from tendril.contacts.selectors import contact_ids_by_email
 from tendril.core import clock
 from tendril.core.bulk import insert_new_rows, insert_rows
@@ -49,19 +56,31 @@ NEW_CONTACT_COLUMNS = (
     "score",
     "created_at",
     "updated_at",
+    "language",
+    "search_text",
 )
 
 
 def new_contact_row(
-    email: str, values: Mapping[str, Any], *, source: str, company_id: int | None, at: Any
+    email: str,
+    values: Mapping[str, Any],
+    *,
+    source: str,
+    company_id: int | None,
+    company_name: str,
+    at: Any,
 ) -> tuple[Any, ...]:
     """A new contact as a row in ``NEW_CONTACT_COLUMNS`` order: the cleaned ``values`` given,
-    the defaults a new contact starts with for the rest (``at`` already adapted)."""
+    the defaults a new contact starts with for the rest (``at`` already adapted), and its
+    search text (``company_name`` is the name of ``company_id``)."""
+    first_name = values.get("first_name", "")
+    last_name = values.get("last_name", "")
+    phone = values.get("phone", "")
     return (
         email,
-        values.get("first_name", ""),
-        values.get("last_name", ""),
-        values.get("phone", ""),
+        first_name,
+        last_name,
+        phone,
         values.get("source", source),
         values.get("stage", Stage.LEAD),
         values.get("owner"),
@@ -70,6 +89,14 @@ def new_contact_row(
         0,
         at,
         at,
+        values.get("language", ""),
+        contact_search_text(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            phone=phone,
+            company_name=company_name,
+        ),
     )
 
 
@@ -104,7 +131,7 @@ def company_build(
 ) -> Company:
     """A new, unsaved company; every writer (API, UI, import, demo) makes companies here."""
     name = name or company_name_from_domain(domain or "")
-    return Company(
+    company = Company(
         name=name,
         name_key=company_name_key(name),
         domain=domain,
@@ -113,6 +140,8 @@ def company_build(
         created_at=now,
         updated_at=now,
     )
+    company_search_apply(company)
+    return company
 
 
 def _company_find(*, domain: str | None, name: str | None) -> Company | None:
@@ -192,6 +221,7 @@ def company_resolve(*, email: str, company: Mapping[str, Any] | None) -> Company
             changed = True
     if changed:
         found.updated_at = clock.now()
+        company_search_apply(found)
         try:
             with transaction.atomic():
                 found.save()
@@ -276,6 +306,8 @@ def _apply(contact: Contact, values: Mapping[str, Any]) -> list[str]:
         if (company.pk if company else None) != contact.company_id:
             contact.company = company
             changed.append("company")
+    if contact.pk is None or "email" in values or SEARCHED_FIELDS.intersection(changed):
+        contact_search_apply(contact)
     return changed
 
 
@@ -394,6 +426,8 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
     if missing:
         now = clock.now()
         companies = companies_for_domains(email_domain(e) for e in missing)
+        company_of = {e: companies.get(email_domain(e)) for e in missing}
+        names = company_names(company_of.values())
         at = connection.ops.adapt_datetimefield_value(now)
         created = dict(
             (email, pk)
@@ -402,7 +436,12 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
                 NEW_CONTACT_COLUMNS,
                 [
                     new_contact_row(
-                        e, {}, source=source, company_id=companies.get(email_domain(e)), at=at
+                        e,
+                        {},
+                        source=source,
+                        company_id=company_of[e],
+                        company_name=names.get(company_of[e] or 0, ""),
+                        at=at,
                     )
                     for e in missing
                 ],

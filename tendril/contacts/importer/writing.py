@@ -18,6 +18,12 @@ from tendril.contacts.changes import (
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
 from tendril.contacts.models import Channel, Company, Consent, Contact
+from tendril.contacts.search import (
+    SEARCHED_FIELDS,
+    company_names,
+    company_search_apply,
+    contact_search_apply,
+)
 from tendril.contacts.services import (
     NEW_CONTACT_COLUMNS,
     companies_for_domains,
@@ -59,10 +65,17 @@ class ChunkWriter:
             )
         }
         companies = self._companies(chunk, existing, now)
+        # Every company a contact of the chunk will have, for the search texts.
+        names = company_names([*companies.values(), *(c.company_id for c in existing.values())])
         at = connection.ops.adapt_datetimefield_value(now)
         new = [
             new_contact_row(
-                email, values, source=self.source, company_id=companies.get(email), at=at
+                email,
+                values,
+                source=self.source,
+                company_id=companies.get(email),
+                company_name=names.get(companies.get(email) or 0, ""),
+                at=at,
             )
             for email, values in chunk.items()
             if email not in existing
@@ -72,7 +85,7 @@ class ChunkWriter:
             Contact.objects.filter(email__in=[row[0] for row in new]).values_list("email", "id")
         )
         events: list[_NewEvent] = [(ids[row[0]], *created_event(source=row[4])) for row in new]
-        events += self._update(chunk, existing, companies, now)
+        events += self._update(chunk, existing, companies, names, now)
         ids.update((email, contact.pk) for email, contact in existing.items())
         events += self._consents(chunk, ids, now)
         insert_rows(
@@ -87,6 +100,7 @@ class ChunkWriter:
         chunk: dict[str, dict[str, Any]],
         existing: dict[str, Contact],
         companies: dict[str, int],
+        names: dict[int, str],
         now: Any,
     ) -> list[_NewEvent]:
         events: list[_NewEvent] = []
@@ -102,6 +116,9 @@ class ChunkWriter:
                 changed.append("company")
             if not changed:
                 continue
+            if SEARCHED_FIELDS.intersection(changed):
+                contact_search_apply(contact, company_name=names.get(contact.company_id or 0, ""))
+                written.add("search_text")
             contact.updated_at = now
             changed_contacts.append(contact)
             written.update(changed)
@@ -220,11 +237,12 @@ def _companies_given(specs: list[dict[str, Any]], now: Any) -> dict[str, int]:
                 if getattr(company, attr) != value:
                     setattr(company, attr, value)
                     company.updated_at = now
+                    company_search_apply(company)
                     if company.pk is not None:  # one created in this chunk is saved below
                         changed[company.pk] = company
         resolved[key] = company
     Company.objects.bulk_create(missing)
     if changed:
-        fields = ["industry", "employees", "domain", "updated_at"]
+        fields = ["industry", "employees", "domain", "search_text", "updated_at"]
         Company.objects.bulk_update(list(changed.values()), fields)
     return {key: company.pk for key, company in resolved.items()}

@@ -19,6 +19,8 @@ CONTACT_KEYS = {
     "id",
     "email",
     "first_name",
+    "display_name",
+    "language",
     "last_name",
     "phone",
     "company",
