@@ -113,8 +113,13 @@ class Contact(models.Model):
             models.Index(fields=["stage"], name="contact_stage"),
             # The source filter of the contact list reads the distinct sources.
             models.Index(fields=["source"], name="contact_source"),
-            models.Index(fields=["-score"], name="contact_score"),
-            models.Index(Lower("last_name"), name="contact_last_name_ci"),
+            # The list's sorts (``selectors.contact_list``): a backward scan serves the reverse.
+            # last_seen_at's two, with the never seen last either way, are PostgreSQL-only
+            # (migration 0007): SQLite cannot put NULLS LAST in an index.
+            models.Index(fields=["-score", "-id"], name="contact_score_id"),
+            models.Index(
+                Lower("last_name"), Lower("first_name"), models.F("id"), name="contact_name_sort"
+            ),
         ]
 
     def __str__(self) -> str:
