@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, StrIndex, Substr
 
 from tendril.contacts.models import Company, Contact
@@ -91,8 +91,24 @@ def company_contacts_refresh(company_id: int) -> int:
     )
 
 
+def _phone_word(word: str) -> str:
+    """A typed phone fragment as digits, without the leading zeros of a national ("0912 ...")
+    or international ("0084 ...") prefix, so it finds a number stored as "+84 912 ..."."""
+    digits = _digits(word)
+    return digits.lstrip("0") or digits
+
+
 def search_words(q: str) -> list[str]:
     """The folded words a query is matched by, each a substring of the search text: the first
     ``MAX_WORDS``; a phone fragment ("091-234") as its digits."""
     words = search_fold(q).split()[:MAX_WORDS]
-    return [_digits(w) if _PHONE_LIKE.match(w) else w for w in words]
+    return [_phone_word(w) if _PHONE_LIKE.match(w) else w for w in words]
+
+
+def search_matches(q: str) -> Q:
+    """Rows (contacts or companies) whose search text holds every word of ``q``, ignoring case
+    and accents. On PostgreSQL each ``LIKE '%word%'`` is served by the trigram index (0006)."""
+    condition = Q()
+    for word in search_words(q):
+        condition &= Q(search_text__contains=word)
+    return condition

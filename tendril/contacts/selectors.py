@@ -9,11 +9,12 @@ from datetime import timedelta
 from typing import Any, Literal, get_args
 
 from django.db import connection
-from django.db.models import Count, F, OrderBy, Q, QuerySet, Sum
+from django.db.models import Count, F, OrderBy, QuerySet, Sum
 from django.db.models.functions import Lower
 
 from tendril.accounts.models import ApiKey, User
 from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
+from tendril.contacts.search import search_matches
 from tendril.core import clock
 from tendril.core.emails import email_fold
 from tendril.core.errors import InvalidInput, first_or_not_found
@@ -119,13 +120,7 @@ def contact_list(*, filters: ContactFilters, order: str = DEFAULT_ORDER) -> Quer
     if filters.email:
         contacts = contacts.filter(email=email_fold(filters.email))
     if filters.q:
-        for word in filters.q.split()[:5]:
-            contacts = contacts.filter(
-                Q(email__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(company__name__icontains=word)
-            )
+        contacts = contacts.filter(search_matches(filters.q))
     if filters.stage:
         contacts = contacts.filter(stage=filters.stage)
     if filters.grade == "hot":
@@ -165,7 +160,7 @@ def company_list(*, q: str | None = None, industry: str | None = None) -> QueryS
         contact_count=Count("contacts"), total_score=Sum("contacts__score")
     )
     if q:
-        companies = companies.filter(Q(name__icontains=q) | Q(domain__icontains=q))
+        companies = companies.filter(search_matches(q))
     if industry:
         companies = companies.filter(industry__iexact=industry)
     return companies.order_by("name", "id")
