@@ -26,8 +26,10 @@ from tendril.contacts.models import (
     Contact,
     CustomField,
     FieldType,
+    Language,
     Stage,
 )
+from tendril.contacts.search import contact_search_apply
 from tendril.contacts.services import company_build
 from tendril.core.demo import DemoContext, demo_step
 from tendril.core.events import is_activity
@@ -99,7 +101,7 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         _words(
             "Linh, Anh, Minh, Hương, Tuấn, Hùng, Trang, Thảo, Đức, Nam, Lan, Mai, Hoa, "
             "Quang, Phương, Khánh, Long, Hiếu, Ngọc, Thu, Bảo, Vy, Dũng, Hải, Huy, Yến, "
-            "Tâm, Sơn"
+            "Tâm, Sơn, Thị Hằng, Quốc Bảo, Ngọc Bích, Văn Đức, Thị Lan"
         ),
         _words(
             "Nguyễn, Trần, Lê, Phạm, Hoàng, Huỳnh, Phan, Vũ, Võ, Đặng, Bùi, Đỗ, Hồ, Ngô, Dương, Lý"
@@ -228,6 +230,10 @@ HEAT_PROFILE = {
     "warm": ((3, 7), 0.35, 0.3),
     "hot": ((9, 18), 0.6, 0.45),
 }
+
+
+# The language each region's people write their names in (Vietnamese: family name first).
+LANGUAGES = {"vn": Language.VI, "th": Language.TH, "intl": Language.EN}
 
 
 def _pick(rng: random.Random, weighted: Sequence[tuple[Any, int]]) -> Any:
@@ -376,9 +382,11 @@ def _people(
             source=source,
             owner=owner,
             stage=stage,
+            language=LANGUAGES[region],
             created_at=created,
             updated_at=created,
         )
+        contact_search_apply(contact, company_name=company.name if company else "")
         people.append(_Person(contact=contact, region=region, heat=heat, consent=consent))
     return people
 
