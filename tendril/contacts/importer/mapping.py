@@ -33,6 +33,7 @@ CONTACT_TARGETS: dict[str, Any] = {
     "stage": gettext_lazy("Stage"),
     "owner": gettext_lazy("Owner (a user's email)"),
     "email_consent": gettext_lazy("Email consent (granted / denied)"),
+    "language": gettext_lazy("Language (en, vi or th)"),
 }
 _ALIASES = {
     "emailaddress": "email",
@@ -57,6 +58,8 @@ _ALIASES = {
     "owneremail": "owner",
     "consent": "email_consent",
     "emailoptin": "email_consent",
+    "lang": "language",
+    "preferredlanguage": "language",
 }
 # What Tendril computes itself (its export writes them): recognised and skipped.
 _COMPUTED = frozenset({"id", "score", "grade", "createdat", "updatedat", "lastseenat"})

@@ -15,12 +15,13 @@ from tendril.contacts.cleaning import (
     custom_value_clean,
     domain_clean,
     email_clean,
+    language_clean,
     stage_clean,
     text_clean,
     whole_number_clean,
 )
 from tendril.contacts.importer.mapping import Column, norm_name
-from tendril.contacts.models import Channel, Stage
+from tendril.contacts.models import Channel, Language, Stage
 from tendril.contacts.services import custom_field_definitions
 from tendril.core.errors import DomainError, InvalidInput
 
@@ -28,6 +29,7 @@ _GRANTED = {"granted", "yes", "y", "true", "1", "optin", "subscribed"}
 _DENIED = {"denied", "no", "n", "false", "0", "optout", "unsubscribed"}
 # Spreadsheet formula guard written by the exporter ("'=..."); taken off again on import.
 _GUARDED = re.compile(r"^'[=+\-@\t\r]")
+_LANGUAGE_NAMES = {"english": "en", "vietnamese": "vi", "thai": "th"}
 
 
 class RowRules:
@@ -43,6 +45,10 @@ class RowRules:
         self.owner_emails = {pk: email for email, pk in self.owners.items()}
         self.stages = {v: v for v in Stage.values} | {
             str(label).lower(): value for value, label in Stage.choices
+        }
+        # A language cell may hold the code or the language's name, in English or its own.
+        self.languages = {v: v for v in Language.values} | _LANGUAGE_NAMES | {
+            norm_name(str(label)): value for value, label in Language.choices
         }
 
     def cell(self, column: Column, raw: str, values: dict[str, Any]) -> None:
@@ -63,6 +69,8 @@ class RowRules:
             values.setdefault("company", {})["employees"] = whole_number_clean(raw, field=label)
         elif target == "stage":
             values["stage"] = self.stages.get(raw.lower()) or stage_clean(raw)
+        elif target == "language":
+            values["language"] = self.languages.get(norm_name(raw)) or language_clean(raw)
         elif target == "owner":
             if raw.lower() not in self.owners:
                 raise InvalidInput(_("no active user has the email %(email)s") % {"email": raw})

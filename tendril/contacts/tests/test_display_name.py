@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tendril.contacts.importer import import_contacts_path
 from tendril.contacts.models import Contact
 from tendril.contacts.services import contact_create
 
@@ -99,3 +101,25 @@ def test_a_language_tendril_does_not_speak_is_refused_on_its_field(
     assert response.status_code == 422
     assert response.json()["field"] == "language"
     assert not Contact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_language_column_takes_codes_and_names(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "email,first_name,last_name,Language\n"
+        "hang@gmail.com,Thị Hằng,Nguyễn,Tiếng Việt\n"
+        "somchai@gmail.com,Somchai,Jaidee,th\n"
+        "ann@gmail.com,Ann,Lee,English\n"
+        "bad@gmail.com,Bad,Row,Klingon\n",
+        encoding="utf-8",
+    )
+
+    report = import_contacts_path(path=path)
+
+    languages = dict(Contact.objects.values_list("email", "language"))
+    assert languages == {"hang@gmail.com": "vi", "somchai@gmail.com": "th", "ann@gmail.com": "en"}
+    assert Contact.objects.get(email="hang@gmail.com").display_name == "Nguyễn Thị Hằng"
+    assert report["rejected_count"] == 1
+    assert report["rejected"][0]["row"] == 5
+    assert "Language" in report["rejected"][0]["detail"]
