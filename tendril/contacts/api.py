@@ -15,6 +15,8 @@ from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.models import Company, Contact, CustomField
 from tendril.contacts.selectors import DEFAULT_ORDER, ContactFilters, ContactOrder, grade_for
 from tendril.contacts.services import (
+    company_create,
+    company_update,
     contact_create,
     contact_erase,
     contact_update,
@@ -278,6 +280,10 @@ class CompanyPage(Schema):
     items: list[CompanyOut]
 
 
+class CompanyNew(CompanyIn):
+    name: str = Field(..., max_length=200)  # type: ignore[assignment]
+
+
 class CompanyQuery(PageParams):
     q: str | None = Field(None, max_length=200)
     industry: str | None = Field(None, max_length=100)
@@ -300,6 +306,25 @@ def company_out(company: Company) -> dict[str, Any]:
 def company_index(request: AuthedRequest, params: Query[CompanyQuery]) -> dict[str, Any]:
     companies = selectors.company_list(q=params.q, industry=params.industry)
     return page_of(companies, params, company_out)
+
+
+@companies_router.post(
+    "",
+    response={201: CompanyOut, **ERRORS},
+    summary="Create a company (its domain, if given, must be no other company's)",
+)
+def company_post(request: AuthedRequest, payload: CompanyNew) -> Status[dict[str, Any]]:
+    company = company_create(data=payload.model_dump(exclude_unset=True), by=request.auth)
+    return Status(201, company_out(selectors.company_get_for(request.auth, company.pk)))
+
+
+@companies_router.patch(
+    "/{int:company_id}", response={200: CompanyOut, **ERRORS}, summary="Change a company"
+)
+def company_patch(request: AuthedRequest, company_id: int, payload: CompanyIn) -> dict[str, Any]:
+    company = selectors.company_get_for(request.auth, company_id)
+    company_update(company=company, data=payload.model_dump(exclude_unset=True), by=request.auth)
+    return company_out(selectors.company_get_for(request.auth, company_id))
 
 
 @companies_router.get(

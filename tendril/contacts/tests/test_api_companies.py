@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from tendril.accounts.models import AuditEntry
-from tendril.contacts.models import Contact, CustomField
+from tendril.contacts.models import Company, Contact, CustomField
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,117 @@ def test_an_explicit_key_that_is_too_long_is_422(marketer_api):
 
     assert response.status_code == 422
     assert response.json()["field"] == "key"
+
+
+# --- creating and editing companies ----------------------------------------------------------
+
+
+def patch(client: Client, path: str, body: Any) -> Any:
+    return client.patch(path, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("role_api", ["admin_api", "marketer_api", "sales_api"])
+def test_every_role_creates_and_edits_companies_as_it_edits_contacts(
+    role_api: str, request: pytest.FixtureRequest
+) -> None:
+    api: Client = request.getfixturevalue(role_api)
+
+    created = post(
+        api,
+        "/api/v1/companies",
+        {"name": "Siam Precision", "domain": "https://www.SiamPrecision.co.th/", "employees": 80},
+    )
+    changed = patch(api, f"/api/v1/companies/{created.json()['id']}", {"industry": "Machining"})
+
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["name"], body["domain"], body["employees"]) == (
+        "Siam Precision",
+        "siamprecision.co.th",
+        80,
+    )
+    assert (body["industry"], body["contact_count"], body["total_score"]) == ("", 0, 0)
+    assert changed.status_code == 200, changed.content
+    assert changed.json() == {**body, "industry": "Machining"}
+
+
+def test_creating_a_company_without_a_name_is_422_on_the_name(marketer_api):
+    missing = post(marketer_api, "/api/v1/companies", {"domain": "acme.com"})
+    blank = post(marketer_api, "/api/v1/companies", {"name": "  "})
+
+    assert (missing.status_code, missing.json()["field"]) == (422, "name")
+    assert blank.status_code == 422
+    assert blank.json() == {"detail": "Give the company a name.", "field": "name"}
+    assert not Company.objects.exists()
+
+
+def test_a_domain_another_company_uses_is_409_on_the_domain(marketer_api):
+    first = post(marketer_api, "/api/v1/companies", {"name": "Acme", "domain": "acme.com"})
+    other = post(marketer_api, "/api/v1/companies", {"name": "Initech", "domain": "initech.com"})
+
+    again = post(marketer_api, "/api/v1/companies", {"name": "Acme 2", "domain": "ACME.com"})
+    moved = patch(marketer_api, f"/api/v1/companies/{other.json()['id']}", {"domain": "acme.com"})
+
+    expected = {"detail": "Another company already uses this domain.", "field": "domain"}
+    assert first.status_code == 201
+    assert (again.status_code, again.json()) == (409, expected)
+    assert (moved.status_code, moved.json()) == (409, expected)
+    assert Company.objects.get(pk=other.json()["id"]).domain == "initech.com"
+
+
+def test_a_second_company_of_the_same_name_without_a_domain_is_409_on_the_name(marketer_api):
+    post(marketer_api, "/api/v1/companies", {"name": "Mekong Trading"})
+
+    response = post(marketer_api, "/api/v1/companies", {"name": "mekong trading"})
+
+    assert (response.status_code, response.json()["field"]) == (409, "name")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "Acme", "employees": -3}, "employees"),
+        ({"name": "Acme", "employees": "12"}, "employees"),
+        ({"name": "Acme", "domain": "not a domain"}, "domain"),
+        ({"name": "Acme", "industry": "x" * 101}, "industry"),
+        ({"name": "Acme", "revenue": 1}, "revenue"),
+    ],
+)
+def test_invalid_company_fields_are_422_on_their_field(marketer_api, body, field):
+    response = post(marketer_api, "/api/v1/companies", body)
+
+    assert (response.status_code, response.json()["field"]) == (422, field)
+    assert not Company.objects.exists()
+
+
+def test_patching_a_company_changes_only_the_given_fields(marketer_api):
+    created = post(
+        marketer_api,
+        "/api/v1/companies",
+        {"name": "Acme", "domain": "acme.com", "industry": "Retail", "employees": 10},
+    ).json()
+
+    response = patch(marketer_api, f"/api/v1/companies/{created['id']}", {"name": "Acme Group"})
+    cleared = patch(marketer_api, f"/api/v1/companies/{created['id']}", {"domain": None})
+
+    assert response.status_code == 200
+    assert response.json() == {**created, "name": "Acme Group"}
+    assert cleared.json()["domain"] is None
+    assert cleared.json()["industry"] == "Retail"
+
+
+def test_patching_an_unknown_company_is_404(marketer_api):
+    response = patch(marketer_api, "/api/v1/companies/424242", {"name": "Nobody"})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no company with id 424242", "field": None}
+
+
+def test_renaming_a_company_through_the_api_lets_contact_search_find_the_new_name(marketer_api):
+    person = contact(marketer_api, "ana@acme.com", company={"name": "Acme", "domain": "acme.com"})
+    company_id = Contact.objects.get(pk=person).company_id
+
+    patch(marketer_api, f"/api/v1/companies/{company_id}", {"name": "Nguyễn Foods"})
+
+    found = marketer_api.get("/api/v1/contacts?q=nguyen foods").json()
+    assert [c["id"] for c in found["items"]] == [person]
