@@ -162,6 +162,8 @@ AXES_USERNAME_CALLABLE = "tendril.accounts.throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_DISABLE_ACCESS_LOG = True  # the audit log records sign-ins worth keeping
+# A refused form gets a page in the reader's language instead of Django's technical one.
+CSRF_FAILURE_VIEW = "tendril.ui.views.csrf_failure"
 SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

@@ -1,9 +1,12 @@
 from django.urls import include, path
 
+from tendril.accounts.views import language_set
 from tendril.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    # Django's name for the language switcher's target; it also saves a signed-in user's choice.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("", include("tendril.ui.urls")),
     path("", include("tendril.accounts.urls")),
     path("", include("tendril.contacts.urls")),

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from tendril.accounts import selectors
 from tendril.accounts.auth import AuthedRequest, require_admin
 from tendril.accounts.models import ApiKey, User
-from tendril.accounts.services import apikey_create, apikey_revoke
+from tendril.accounts.services import apikey_create, apikey_revoke, user_preferences_set
+from tendril.core.errors import Forbidden
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
 
@@ -62,18 +64,58 @@ class AuditOut(Schema):
     detail: dict[str, Any]
 
 
+Language = Literal["en", "vi", "th"]
+
+
 class Me(Schema):
     kind: Literal["user", "apikey"]
     name: str
     role: str
+    language: Language | None = Field(
+        None, description="The language Tendril speaks to this user; null: the browser's"
+    )
+    time_zone: str | None = Field(
+        None, description="IANA time zone of dates shown to this user; null: the workspace's"
+    )
 
 
-@router.get("/me", response={200: Me}, summary="Who the caller is and with which role")
-def me(request: AuthedRequest) -> dict[str, str]:
-    caller = request.auth
+class MeIn(BodySchema):
+    """Only the fields sent change; null goes back to the browser's language or the
+    workspace's time zone."""
+
+    language: str | None = None
+    time_zone: str | None = None
+
+
+def _me(caller: ApiKey | User) -> dict[str, Any]:
     if isinstance(caller, ApiKey):
         return {"kind": "apikey", "name": caller.name, "role": caller.role}
-    return {"kind": "user", "name": caller.email, "role": caller.role}
+    return {
+        "kind": "user",
+        "name": caller.email,
+        "role": caller.role,
+        "language": caller.language or None,
+        "time_zone": caller.time_zone or None,
+    }
+
+
+@router.get("/me", response={200: Me}, summary="Who the caller is, with which role and language")
+def me(request: AuthedRequest) -> dict[str, Any]:
+    return _me(request.auth)
+
+
+@router.patch("/me", response={200: Me, **ERRORS}, summary="Set your language and time zone")
+def me_patch(request: AuthedRequest, payload: MeIn) -> dict[str, Any]:
+    caller = request.auth
+    if not isinstance(caller, User):
+        raise Forbidden(_("an API key has no language or time zone; sign in as a person"))
+    sent = payload.model_fields_set
+    user_preferences_set(
+        user=caller,
+        language=payload.language if "language" in sent else caller.language,
+        time_zone=payload.time_zone if "time_zone" in sent else caller.time_zone,
+    )
+    return _me(caller)
 
 
 @router.get("/apikeys", response={200: list[ApiKeyOut], **ERRORS}, tags=["accounts"])

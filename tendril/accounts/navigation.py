@@ -1,9 +1,10 @@
-"""The account screens' cards on the Settings page (admins only)."""
+"""The account screens on the Settings page (your preferences; the rest for admins only) and
+in the account box."""
 
 from django.utils.translation import gettext_lazy as _
 
 from tendril.accounts.permissions import is_admin
-from tendril.ui.navigation import settings_entry
+from tendril.ui.navigation import account_entry, settings_entry
 
 settings_entry(
     "users",
@@ -29,3 +30,11 @@ settings_entry(
     order=40,
     visible=is_admin,
 )
+settings_entry(
+    "preferences",
+    _("Preferences"),
+    _("your language and time zone"),
+    "accounts:preferences",
+    order=10,
+)
+account_entry("preferences", _("Preferences"), "accounts:preferences", order=10)

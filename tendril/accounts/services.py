@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import zoneinfo
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from tendril.accounts.middleware import LANGUAGE_CODES
 from tendril.accounts.models import ApiKey, AuditEntry, Role, User
 from tendril.core import clock
 from tendril.core.emails import email_normalise
@@ -20,6 +24,12 @@ Actor = User | ApiKey | None
 KEY_PREFIX = "tdl_"
 # Writing last_used_at on every request would make each API call a write; a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zones this machine knows (read from disk once)."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 def actor_label(actor: Actor) -> str:
@@ -50,7 +60,9 @@ def audit_record(
 
 def _check_role(role: str) -> None:
     if role not in Role.values:
-        raise InvalidInput(f"role must be one of {', '.join(Role.values)}", field="role")
+        raise InvalidInput(
+            _("role must be one of %(choices)s") % {"choices": ", ".join(Role.values)}, field="role"
+        )
 
 
 def _digest(key: str) -> str:
@@ -61,9 +73,9 @@ def apikey_create(*, name: str, role: str, by: Actor) -> tuple[ApiKey, str]:
     """Create a key and return it with its secret, which is shown this once and never stored."""
     name = name.strip()
     if not name:
-        raise InvalidInput("give the key a name", field="name")
+        raise InvalidInput(_("give the key a name"), field="name")
     if len(name) > 100:
-        raise InvalidInput("the name is longer than 100 characters", field="name")
+        raise InvalidInput(_("the name is longer than 100 characters"), field="name")
     _check_role(role)
     prefix = secrets.token_hex(4)
     secret = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
@@ -117,7 +129,9 @@ def apikey_authenticate(*, secret: str) -> ApiKey | None:
 def _clean_email(email: str) -> str:
     cleaned = email_normalise(email)
     if cleaned is None:
-        raise InvalidInput(f"'{email.strip()}' is not a valid email address", field="email")
+        raise InvalidInput(
+            _("'%(email)s' is not a valid email address") % {"email": email.strip()}, field="email"
+        )
     return cleaned
 
 
@@ -133,7 +147,9 @@ def user_create(
     email = _clean_email(email)
     _check_role(role)
     if User.objects.filter(email=email).exists():
-        raise Conflict(f"a user with the email {email} already exists", field="email")
+        raise Conflict(
+            _("a user with the email %(email)s already exists") % {"email": email}, field="email"
+        )
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     try:
         validate_password(password, candidate)
@@ -177,7 +193,7 @@ def user_update(
         )
         other_admins = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
         if losing_admin and not other_admins.exists():
-            raise Conflict("Tendril needs at least one active admin", field="role")
+            raise Conflict(_("Tendril needs at least one active admin"), field="role")
         for name, value in changes.items():
             setattr(user, name, value)
         user.is_staff = user.is_superuser = user.role == Role.ADMIN
@@ -189,6 +205,29 @@ def user_update(
             target_id=user.pk,
             detail={k: str(v) for k, v in changes.items()},
         )
+    return user
+
+
+def user_preferences_set(*, user: User, language: str | None, time_zone: str | None) -> User:
+    """Save the language and time zone a user reads Tendril in; None (or "") goes back to
+    following the browser's language and the workspace's time zone."""
+    language = language or ""
+    time_zone = time_zone or ""
+    if language and language not in LANGUAGE_CODES:
+        raise InvalidInput(
+            _("the language must be one of %(choices)s, or empty to follow the browser")
+            % {"choices": ", ".join(sorted(LANGUAGE_CODES))},
+            field="language",
+        )
+    if time_zone and time_zone not in time_zone_names():
+        raise InvalidInput(
+            _("“%(name)s” is not a time zone; use a name like Asia/Ho_Chi_Minh")
+            % {"name": time_zone[:64]},
+            field="time_zone",
+        )
+    with transaction.atomic():
+        user.language, user.time_zone = language, time_zone
+        user.save(update_fields=["language", "time_zone"])
     return user
 
 

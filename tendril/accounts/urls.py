@@ -1,4 +1,4 @@
-"""Account screens, under Settings."""
+"""Account screens: your own preferences, and under Settings the admins' screens."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from tendril.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("settings/preferences/", views.preferences, name="preferences"),
     path("settings/users/", views.users, name="users"),
     path("settings/users/<int:pk>/", views.user_edit, name="user_edit"),
     path("settings/users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),

@@ -1,16 +1,24 @@
-"""Account screens, under Settings and for admins only: users, API keys and the audit log."""
+"""Account screens: everyone's own preferences and language; under Settings and for admins
+only, users, API keys and the audit log."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from tendril.accounts import selectors, services
-from tendril.accounts.forms import ApiKeyCreateForm, UserCreateForm, UserRoleForm
+from tendril.accounts.forms import ApiKeyCreateForm, PreferencesForm, UserCreateForm, UserRoleForm
+from tendril.accounts.middleware import user_language
+from tendril.accounts.models import User
 from tendril.accounts.permissions import AuthedRequest, is_admin
 from tendril.core.errors import DomainError
 from tendril.ui.views import (
@@ -22,6 +30,45 @@ from tendril.ui.views import (
     paginate,
     role_required,
 )
+
+# --- everyone's own language and time zone --------------------------------------------------
+
+
+@login_required
+def preferences(request: AuthedRequest) -> HttpResponse:
+    template = "accounts/preferences.html"
+    user = request.user
+    initial = {"language": user.language, "time_zone": user.time_zone}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        return render(request, template, {"form": form})
+    if form.is_valid():
+        try:
+            services.user_preferences_set(user=user, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            # Said in the language just chosen, which the next page is shown in.
+            translation.activate(user_language(request))
+            messages.success(request, _("Your preferences were saved."))
+            return redirect("accounts:preferences")
+    return form_page(request, template, form)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The layout's language switcher. A signed-in user's choice is saved on their account, so
+    it follows them to every browser; everyone also gets Django's language cookie, which keeps
+    the sign-in page in that language after signing out."""
+    user = request.user
+    if isinstance(user, User) and user.is_active:
+        # Like set_language itself, an unknown language changes nothing.
+        with suppress(DomainError):
+            services.user_preferences_set(
+                user=user, language=request.POST.get("language"), time_zone=user.time_zone
+            )
+    return set_language(request)
+
 
 # --- users ----------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""What the layout needs on every page: the way home and, once signed in, the menu."""
+"""What the layout needs on every page: the way home and, once signed in, the menu and the
+account box's links."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 
-from tendril.ui.navigation import nav_items
+from tendril.ui.navigation import account_items, nav_items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_items(request)
+        context["account_items"] = account_items(user)
     return context

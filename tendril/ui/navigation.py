@@ -1,4 +1,5 @@
-"""The navigation shell as a registry: the main menu and the cards of the Settings page.
+"""The navigation shell as a registry: the main menu, the cards of the Settings page and the
+links of the account box (under the signed-in user's name).
 
 ui draws the menu but knows no app: each app registers its own entries from its
 ``navigation.py``, which ``tendril.core.plugins.autodiscover()`` imports at start-up::
@@ -8,6 +9,7 @@ ui draws the menu but knows no app: each app registers its own entries from its
         "users", _("Users"), _("who can sign in, and their roles"), "accounts:users",
         order=20, visible=is_admin,
     )
+    account_entry("preferences", _("Preferences"), "accounts:preferences", order=10)
 
 Entries are shown by ``order`` (then key). The menu keeps its order in steps of ten: Dashboard
 10, Contacts 20, Companies 30, Segments 40, Scoring 50, Emails 60, Journeys 70, Forms & pages 80,
@@ -92,10 +94,18 @@ class SettingsItem:
     url: str
 
 
+@dataclass(frozen=True)
+class AccountItem:
+    key: str
+    label: str
+    url: str
+
+
 _menu: dict[str, MenuEntry] = {}
 _settings: dict[str, SettingsEntry] = {}
+_account: dict[str, Entry] = {}
 
-E = TypeVar("E", MenuEntry, SettingsEntry)
+E = TypeVar("E", MenuEntry, SettingsEntry, Entry)
 
 
 def _register(registry: dict[str, E], entry: E) -> None:
@@ -137,6 +147,15 @@ def settings_entry(
     )
 
 
+def account_entry(
+    key: str, label: Text, url_name: str, *, order: int, visible: UserCheck | None = None
+) -> None:
+    """Add a link to the account box, for what each person sets for themselves."""
+    _register(
+        _account, Entry(key=key, label=label, url_name=url_name, order=order, visible=visible)
+    )
+
+
 def _coming_entry(key: str, label: Text, text: Text, *, order: int) -> None:
     _register(
         _menu, MenuEntry(key=key, label=label, url_name="ui:coming", order=order, coming_text=text)
@@ -165,6 +184,15 @@ def settings_items(user: Any) -> list[SettingsItem]:
     return [
         SettingsItem(e.key, str(e.label), str(e.description), e.url())
         for e in _in_order(list(_settings.values()))
+        if e.shown_to(user)
+    ]
+
+
+def account_items(user: Any) -> list[AccountItem]:
+    """The account box's links for ``user``."""
+    return [
+        AccountItem(e.key, str(e.label), e.url())
+        for e in _in_order(list(_account.values()))
         if e.shown_to(user)
     ]
 
@@ -255,3 +283,4 @@ settings_entry(
     "ui:password_change",
     order=0,
 )
+account_entry("password", _("Change password"), "ui:password_change", order=20)

@@ -39,6 +39,12 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "ui/403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: Django's own page is technical and English only; this one tells the
+    reader, in their language, what happened and what to do."""
+    return render(request, "ui/csrf_failure.html", status=403)
+
+
 def role_required(check: UserCheck) -> Callable[[View], View]:
     """Signed-in users for whom ``check`` holds; everyone else gets the 403 page."""
 

@@ -20,7 +20,13 @@ def test_me_says_which_key_and_role_is_calling(sales_api):
     response = sales_api.get("/api/v1/me")
 
     assert response.status_code == 200
-    assert response.json() == {"kind": "apikey", "name": "sales key", "role": "sales"}
+    assert response.json() == {
+        "kind": "apikey",
+        "name": "sales key",
+        "role": "sales",
+        "language": None,
+        "time_zone": None,
+    }
 
 
 def test_me_answers_a_logged_in_user_too(marketer):
@@ -29,7 +35,13 @@ def test_me_answers_a_logged_in_user_too(marketer):
 
     response = client.get("/api/v1/me")
 
-    assert response.json() == {"kind": "user", "name": "marketer@tendril.test", "role": "marketer"}
+    assert response.json() == {
+        "kind": "user",
+        "name": "marketer@tendril.test",
+        "role": "marketer",
+        "language": None,
+        "time_zone": None,
+    }
 
 
 def test_admin_creates_an_api_key_and_sees_the_secret_once(admin_api):
@@ -45,6 +57,8 @@ def test_admin_creates_an_api_key_and_sees_the_secret_once(admin_api):
         "kind": "apikey",
         "name": "Zapier",
         "role": "marketer",
+        "language": None,
+        "time_zone": None,
     }
     assert AuditEntry.objects.filter(action="apikey.create", target_id=str(body["id"])).exists()
 
