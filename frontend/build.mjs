@@ -1,6 +1,6 @@
 // Copies the browser assets into tendril/ui/static/build/ (git-ignored; never committed).
 // No bundler: htmx ships a ready minified file, and our own CSS and JS are small and plain.
-import { copyFileSync, mkdirSync, existsSync } from "node:fs";
+import { copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,3 +51,32 @@ for (const [from, name] of files) {
   copyFileSync(from, join(out, name));
   console.log(`built ${join("tendril/ui/static/build", name)}`);
 }
+
+// --- Fonts (Noto Sans, with the Vietnamese and Thai glyphs) -----------------------------------
+// Machines without a Thai font showed Thai as boxes; these ship with the app instead. Only the
+// subsets and weights the UI uses are copied, and each @font-face keeps fontsource's
+// unicode-range, so a browser downloads a file only when the page has a letter from it.
+const fonts = [
+  { pkg: "@fontsource/noto-sans", subsets: ["latin", "latin-ext", "vietnamese"] },
+  { pkg: "@fontsource/noto-sans-thai", subsets: ["thai"] },
+];
+const fontWeights = [400, 600, 700];
+const fontOut = join(out, "fonts");
+mkdirSync(fontOut, { recursive: true });
+const faces = [];
+for (const { pkg, subsets } of fonts) {
+  for (const weight of fontWeights) {
+    // "400.css" holds one commented @font-face per subset: /* noto-sans-thai-thai-400-normal */
+    const css = readFileSync(packageFile(pkg, `${weight}.css`), "utf8");
+    for (const [, name, face] of css.matchAll(/\/\* ([\w-]+) \*\/\s*(@font-face \{[^}]*\})/g)) {
+      if (!subsets.some((subset) => name.endsWith(`-${subset}-${weight}-normal`))) continue;
+      copyFileSync(packageFile(pkg, "files", `${name}.woff2`), join(fontOut, `${name}.woff2`));
+      faces.push(face.replace(/src: [^;]*;/, `src: url(./${name}.woff2) format('woff2');`));
+    }
+  }
+}
+if (faces.length !== fontWeights.length * 4) {
+  throw new Error(`expected ${fontWeights.length * 4} font faces, found ${faces.length}`);
+}
+writeFileSync(join(fontOut, "fonts.css"), faces.join("\n") + "\n");
+console.log(`built tendril/ui/static/build/fonts/fonts.css (${faces.length} faces)`);

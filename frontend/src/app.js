@@ -25,6 +25,14 @@
     }
   });
 
+  // --- Languages (H2): the language switcher submits itself when a language is picked. ---
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.classList.add("autosubmits");
+    form.addEventListener("change", function () {
+      form.requestSubmit();
+    });
+  });
+
   // Show that a live search is running, so people do not type it again.
   document.addEventListener("htmx:beforeRequest", function (event) {
     event.target.classList.add("is-loading");
