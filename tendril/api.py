@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -124,7 +125,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(MultiPartParserError)
 def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-    return on_domain_error(request, MalformedInput(f"the upload cannot be read: {exc}"))
+    return on_domain_error(
+        request, MalformedInput(_("the upload cannot be read: %(error)s") % {"error": exc})
+    )
 
 
 @api.exception_handler(Exception)
@@ -163,7 +166,9 @@ def refuse_unknown_query(run: Callable[..., HttpResponse]) -> Callable[..., Http
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         unknown = sorted(name for name in request.GET if name not in allowed)
         if unknown:
-            raise InvalidInput(f"unknown query parameter '{unknown[0]}'", field=unknown[0])
+            raise InvalidInput(
+                _("unknown query parameter '%(name)s'") % {"name": unknown[0]}, field=unknown[0]
+            )
         return view(request, *args, **kwargs)
 
     operation.view_func = checked

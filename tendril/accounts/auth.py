@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
 
@@ -50,9 +51,9 @@ api_auth: list[HttpBearer | APIKeyCookie] = [BearerKey(), ActiveSession()]
 def require_marketing(caller: Caller) -> None:
     """Marketing's work (imports, custom fields, erasure...): admins and marketers only."""
     if not caller.can_edit_marketing:
-        raise Forbidden("sales reps cannot do this; ask a marketer or an admin")
+        raise Forbidden(_("sales reps cannot do this; ask a marketer or an admin"))
 
 
 def require_admin(caller: Caller) -> None:
     if not caller.is_admin:
-        raise Forbidden("only an admin can do this")
+        raise Forbidden(_("only an admin can do this"))

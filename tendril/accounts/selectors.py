@@ -7,6 +7,7 @@ screen or endpoint that forgot its role check still reveals nothing.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tendril.accounts.models import ApiKey, AuditEntry, RoleAbilities, User
 from tendril.core.errors import first_or_not_found
@@ -20,7 +21,7 @@ def user_list(*, active_only: bool = False) -> QuerySet[User]:
 
 def user_get_for(viewer: RoleAbilities, user_id: int) -> User:
     users = User.objects.filter(pk=user_id) if viewer.is_admin else User.objects.none()
-    return first_or_not_found(users, f"no user with id {user_id}")
+    return first_or_not_found(users, _("no user with id %(id)s") % {"id": user_id})
 
 
 def apikey_list() -> QuerySet[ApiKey]:
@@ -29,7 +30,7 @@ def apikey_list() -> QuerySet[ApiKey]:
 
 def apikey_get_for(viewer: RoleAbilities, key_id: int) -> ApiKey:
     keys = ApiKey.objects.filter(pk=key_id) if viewer.is_admin else ApiKey.objects.none()
-    return first_or_not_found(keys, f"no API key with id {key_id}")
+    return first_or_not_found(keys, _("no API key with id %(id)s") % {"id": key_id})
 
 
 def audit_list() -> QuerySet[AuditEntry]:

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
@@ -137,13 +138,16 @@ def event_batch(request: AuthedRequest) -> Status[dict[str, Any]]:
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise MalformedInput("the request body is not valid JSON") from None
+        raise MalformedInput(_("the request body is not valid JSON")) from None
     if isinstance(body, dict) and isinstance(body.get("events"), list):
         body = body["events"]
     if not isinstance(body, list):
-        raise InvalidInput("send a JSON list of events", field=None)
+        raise InvalidInput(_("send a JSON list of events"), field=None)
     if len(body) > MAX_BATCH:
-        raise InvalidInput(f"a batch holds at most {MAX_BATCH} events, not {len(body)}")
+        raise InvalidInput(
+            _("a batch holds at most %(max)s events, not %(count)s")
+            % {"max": MAX_BATCH, "count": len(body)}
+        )
     items: list[NewEvent] = []
     positions: list[int] = []
     rejected: list[dict[str, Any]] = []

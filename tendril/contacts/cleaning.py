@@ -69,21 +69,24 @@ def storable_check(value: object, *, field: str | None = None) -> None:
 def _storable_text(text: str, field: str | None) -> None:
     where = field or "the request"
     if "\x00" in text:
-        raise InvalidInput(f"{where} contains a NUL character", field=field)
+        raise InvalidInput(_("%(where)s contains a NUL character") % {"where": where}, field=field)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInput(
-            f"{where} contains text that is not valid Unicode", field=field
+            _("%(where)s contains text that is not valid Unicode") % {"where": where}, field=field
         ) from None
 
 
 def email_clean(raw: object, *, field: str = "email") -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise InvalidInput("an email address is required", field=field)
+        raise InvalidInput(_("an email address is required"), field=field)
     email = email_normalise(raw)
     if email is None:
-        raise InvalidInput(f"'{raw.strip()[:254]}' is not a valid email address", field=field)
+        raise InvalidInput(
+            _("'%(value)s' is not a valid email address") % {"value": raw.strip()[:254]},
+            field=field,
+        )
     return email
 
 
@@ -91,12 +94,16 @@ def text_clean(raw: object, *, field: str, max_length: int) -> str:
     if raw is None:
         return ""
     if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-        raise InvalidInput(f"{field} must be text", field=field)
+        raise InvalidInput(_("%(field)s must be text") % {"field": field}, field=field)
     text = str(raw).strip()
     if len(text) > max_length:
-        raise InvalidInput(f"{field} is longer than {max_length} characters", field=field)
+        raise InvalidInput(
+            _("%(field)s is longer than %(max_length)s characters")
+            % {"field": field, "max_length": max_length},
+            field=field,
+        )
     if "\x00" in text:
-        raise InvalidInput(f"{field} contains a NUL character", field=field)
+        raise InvalidInput(_("%(field)s contains a NUL character") % {"field": field}, field=field)
     return text
 
 
@@ -104,11 +111,13 @@ def domain_clean(raw: object, *, field: str = "company.domain") -> str | None:
     if raw in (None, ""):
         return None
     if not isinstance(raw, str):
-        raise InvalidInput("the domain must be text like acme.com", field=field)
+        raise InvalidInput(_("the domain must be text like acme.com"), field=field)
     domain = raw.strip().lower().removeprefix("https://").removeprefix("http://")
     domain = domain.removeprefix("www.").split("/", 1)[0]
     if not _DOMAIN.match(domain):
-        raise InvalidInput(f"'{raw}' is not a domain name like acme.com", field=field)
+        raise InvalidInput(
+            _("'%(value)s' is not a domain name like acme.com") % {"value": raw}, field=field
+        )
     return domain
 
 
@@ -116,15 +125,20 @@ def whole_number_clean(raw: object, *, field: str) -> int | None:
     if raw in (None, ""):
         return None
     if isinstance(raw, bool):
-        raise InvalidInput(f"{field} must be a whole number", field=field)
+        raise InvalidInput(_("%(field)s must be a whole number") % {"field": field}, field=field)
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise InvalidInput(f"{field} must be a whole number, not '{raw}'", field=field) from None
+        raise InvalidInput(
+            _("%(field)s must be a whole number, not '%(value)s'") % {"field": field, "value": raw},
+            field=field,
+        ) from None
     if not value.is_finite() or value != value.to_integral_value() or value < 0:
-        raise InvalidInput(f"{field} must be a whole number of zero or more", field=field)
+        raise InvalidInput(
+            _("%(field)s must be a whole number of zero or more") % {"field": field}, field=field
+        )
     if value > 2_000_000_000:
-        raise InvalidInput(f"{field} is too large", field=field)
+        raise InvalidInput(_("%(field)s is too large") % {"field": field}, field=field)
     return int(value)
 
 
@@ -134,15 +148,17 @@ def company_clean(raw: object) -> dict[str, Any] | None:
     if isinstance(raw, str):
         raw = {"name": raw}
     if not isinstance(raw, Mapping):
-        raise InvalidInput("company must be an object with at least a name", field="company")
+        raise InvalidInput(_("company must be an object with at least a name"), field="company")
     unknown = set(raw) - COMPANY_KEYS
     if unknown:
         name = sorted(unknown)[0]
-        raise InvalidInput(f"unknown company field '{name}'", field=f"company.{name}")
+        raise InvalidInput(
+            _("unknown company field '%(name)s'") % {"name": name}, field=f"company.{name}"
+        )
     name = text_clean(raw.get("name"), field="company.name", max_length=200)
     domain = domain_clean(raw.get("domain"))
     if not name and not domain:
-        raise InvalidInput("a company needs a name or a domain", field="company.name")
+        raise InvalidInput(_("a company needs a name or a domain"), field="company.name")
     return {
         "name": name,
         "domain": domain,
@@ -169,12 +185,16 @@ def custom_value_clean(definition: CustomField, raw: object, *, field: str) -> A
         if choice.lower() == text.lower():
             return choice
     options = ", ".join(definition.choices)
-    raise InvalidInput(f"'{text}' is not one of the choices ({options})", field=field)
+    raise InvalidInput(
+        _("'%(value)s' is not one of the choices (%(choices)s)")
+        % {"value": text, "choices": options},
+        field=field,
+    )
 
 
 def _number_clean(raw: object, *, field: str) -> int | float:
     if isinstance(raw, bool):
-        raise InvalidInput(f"{field} must be a number", field=field)
+        raise InvalidInput(_("%(field)s must be a number") % {"field": field}, field=field)
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float):
@@ -183,9 +203,12 @@ def _number_clean(raw: object, *, field: str) -> int | float:
         try:
             number = float(str(raw).strip())
         except ValueError:
-            raise InvalidInput(f"{field} must be a number, not '{raw}'", field=field) from None
+            raise InvalidInput(
+                _("%(field)s must be a number, not '%(value)s'") % {"field": field, "value": raw},
+                field=field,
+            ) from None
     if math.isnan(number) or math.isinf(number) or abs(number) > 1e15:
-        raise InvalidInput(f"{field} must be a finite number", field=field)
+        raise InvalidInput(_("%(field)s must be a finite number") % {"field": field}, field=field)
     return int(number) if number.is_integer() else number
 
 
@@ -198,7 +221,9 @@ def _date_clean(raw: object, *, field: str) -> str:
         return date.fromisoformat(str(raw).strip()[:10]).isoformat()
     except ValueError:
         raise InvalidInput(
-            f"{field} must be a date like 2026-03-31, not '{raw}'", field=field
+            _("%(field)s must be a date like 2026-03-31, not '%(value)s'")
+            % {"field": field, "value": raw},
+            field=field,
         ) from None
 
 
@@ -210,7 +235,10 @@ def _boolean_clean(raw: object, *, field: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise InvalidInput(f"{field} must be yes or no, not '{raw}'", field=field)
+    raise InvalidInput(
+        _("%(field)s must be yes or no, not '%(value)s'") % {"field": field, "value": raw},
+        field=field,
+    )
 
 
 def custom_fields_clean(raw: object, definitions: Mapping[str, CustomField]) -> dict[str, Any]:
@@ -218,13 +246,14 @@ def custom_fields_clean(raw: object, definitions: Mapping[str, CustomField]) -> 
     if raw in (None, ""):
         return {}
     if not isinstance(raw, Mapping):
-        raise InvalidInput("fields must be an object of custom field values", field="fields")
+        raise InvalidInput(_("fields must be an object of custom field values"), field="fields")
     cleaned: dict[str, Any] = {}
     for key, value in raw.items():
         definition = definitions.get(key)
         if definition is None:
             raise InvalidInput(
-                f"unknown custom field '{key}' (define it in Settings → Custom fields first)",
+                _("unknown custom field '%(key)s' (define it in Settings → Custom fields first)")
+                % {"key": key},
                 field=f"fields.{key}",
             )
         cleaned[key] = custom_value_clean(definition, value, field=f"fields.{key}")
@@ -235,23 +264,31 @@ def consent_clean(raw: object) -> dict[str, str]:
     if raw in (None, ""):
         return {}
     if not isinstance(raw, Mapping):
-        raise InvalidInput('consent must be an object like {"email": "granted"}', field="consent")
+        raise InvalidInput(
+            _('consent must be an object like {"email": "granted"}'), field="consent"
+        )
     cleaned = {}
     for channel, status in raw.items():
         if channel not in Channel.values:
             raise InvalidInput(
-                f"unknown consent channel '{channel}' ({', '.join(Channel.values)})",
+                _("unknown consent channel '%(channel)s' (%(channels)s)")
+                % {"channel": channel, "channels": ", ".join(Channel.values)},
                 field=f"consent.{channel}",
             )
         if status not in ConsentStatus.values:
-            raise InvalidInput("consent must be 'granted' or 'denied'", field=f"consent.{channel}")
+            raise InvalidInput(
+                _("consent must be 'granted' or 'denied'"), field=f"consent.{channel}"
+            )
         cleaned[channel] = status
     return cleaned
 
 
 def stage_clean(raw: object) -> str:
     if raw not in Stage.values:
-        raise InvalidInput(f"stage must be one of {', '.join(Stage.values)}", field="stage")
+        raise InvalidInput(
+            _("stage must be one of %(choices)s") % {"choices": ", ".join(Stage.values)},
+            field="stage",
+        )
     return str(raw)
 
 
@@ -275,7 +312,7 @@ def contact_clean(
     unknown = set(data) - CONTACT_KEYS
     if unknown:
         name = sorted(unknown)[0]
-        raise InvalidInput(f"unknown field '{name}'", field=name)
+        raise InvalidInput(_("unknown field '%(name)s'") % {"name": name}, field=name)
     cleaned: dict[str, Any] = {}
     if "email" in data or not partial:
         cleaned["email"] = email_clean(data.get("email"))
@@ -295,6 +332,6 @@ def contact_clean(
     if "owner" in data:
         owner = data["owner"]
         if owner is not None and (isinstance(owner, bool) or not isinstance(owner, int)):
-            raise InvalidInput("owner must be a user id or null", field="owner")
+            raise InvalidInput(_("owner must be a user id or null"), field="owner")
         cleaned["owner"] = owner
     return cleaned

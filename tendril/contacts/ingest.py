@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from tendril.contacts.selectors import contact_ids_existing
 from tendril.contacts.services import contacts_ensure_by_email
@@ -82,26 +83,32 @@ def _check_item(item: NewEvent, now: datetime) -> tuple[str, datetime]:
     except ValueError as exc:
         raise InvalidInput(str(exc), field="type") from None
     if nesting_depth(item.properties) > MAX_DEPTH:
-        raise InvalidInput(f"properties nest more than {MAX_DEPTH} levels deep", field="properties")
+        raise InvalidInput(
+            _("properties nest more than %(depth)s levels deep") % {"depth": MAX_DEPTH},
+            field="properties",
+        )
     missing = missing_properties(event_type, item.properties)
     if missing:
         raise InvalidInput(
-            f"a {event_type} event needs the property '{missing[0]}'",
+            _("a %(type)s event needs the property '%(property)s'")
+            % {"type": event_type, "property": missing[0]},
             field=f"properties.{missing[0]}",
         )
     occurred = now
     if item.occurred_at is not None:
         if item.occurred_at.tzinfo is None:
             raise InvalidInput(
-                "occurred_at needs a time zone offset, e.g. 2026-01-31T09:00:00+07:00",
+                _("occurred_at needs a time zone offset, e.g. 2026-01-31T09:00:00+07:00"),
                 field="occurred_at",
             )
         occurred = utc_clean(item.occurred_at, field="occurred_at")
         if occurred > now + MAX_FUTURE:
-            raise InvalidInput("occurred_at is more than a day in the future", field="occurred_at")
+            raise InvalidInput(
+                _("occurred_at is more than a day in the future"), field="occurred_at"
+            )
     if item.contact_id is None and not item.email and not item.visitor_id:
         raise InvalidInput(
-            "an event needs a contact (contact.email or contact_id) or a visitor_id",
+            _("an event needs a contact (contact.email or contact_id) or a visitor_id"),
             field="contact",
         )
     return event_type, occurred
@@ -131,7 +138,13 @@ def _resolve_contacts(
         if item.contact_id is not None:
             if item.contact_id not in known_ids:
                 errors.append(
-                    (index, NotFound(f"no contact with id {item.contact_id}", field="contact_id"))
+                    (
+                        index,
+                        NotFound(
+                            _("no contact with id %(id)s") % {"id": item.contact_id},
+                            field="contact_id",
+                        ),
+                    )
                 )
                 del ok[index]
                 continue

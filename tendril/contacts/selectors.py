@@ -11,6 +11,7 @@ from typing import Any, Literal, get_args
 from django.db import connection
 from django.db.models import Count, F, OrderBy, QuerySet, Sum
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from tendril.accounts.models import ApiKey, User
 from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
@@ -85,7 +86,8 @@ def contact_order_check(order: str) -> str:
     """``order`` if the contact list can sort by it; InvalidInput on ``order`` otherwise."""
     if order not in CONTACT_ORDERS:
         raise InvalidInput(
-            f"order must be one of {', '.join(CONTACT_ORDERS)} (not '{order[:40]}')",
+            _("order must be one of %(choices)s (not '%(order)s')")
+            % {"choices": ", ".join(CONTACT_ORDERS), "order": order[:40]},
             field="order",
         )
     return order
@@ -144,7 +146,9 @@ def contact_list(*, filters: ContactFilters, order: str = DEFAULT_ORDER) -> Quer
 def contact_get_for(viewer: User | ApiKey, contact_id: int) -> Contact:
     """A contact the viewer may see; 404 otherwise (every role sees every contact today)."""
     contacts = Contact.objects.select_related("company", "owner").prefetch_related("consents")
-    return first_or_not_found(contacts.filter(pk=contact_id), f"no contact with id {contact_id}")
+    return first_or_not_found(
+        contacts.filter(pk=contact_id), _("no contact with id %(id)s") % {"id": contact_id}
+    )
 
 
 def contact_timeline(*, contact: Contact) -> QuerySet[Event]:
@@ -168,7 +172,7 @@ def company_list(*, q: str | None = None, industry: str | None = None) -> QueryS
 
 def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
     return first_or_not_found(
-        company_list().filter(pk=company_id), f"no company with id {company_id}"
+        company_list().filter(pk=company_id), _("no company with id %(id)s") % {"id": company_id}
     )
 
 
@@ -179,13 +183,15 @@ def custom_field_list() -> QuerySet[CustomField]:
 def custom_field_get_for(viewer: User | ApiKey, field_id: int) -> CustomField:
     """Every role sees the custom fields: they are on every contact's page."""
     return first_or_not_found(
-        CustomField.objects.filter(pk=field_id), f"no custom field with id {field_id}"
+        CustomField.objects.filter(pk=field_id),
+        _("no custom field with id %(id)s") % {"id": field_id},
     )
 
 
 def custom_field_get_by_key(viewer: User | ApiKey, key: str) -> CustomField:
     return first_or_not_found(
-        CustomField.objects.filter(key=key), f"no custom field with the key '{key}'"
+        CustomField.objects.filter(key=key),
+        _("no custom field with the key '%(key)s'") % {"key": key},
     )
 
 
@@ -206,7 +212,9 @@ def import_job_list() -> QuerySet[ImportJob]:
 
 def import_job_get_for(viewer: User | ApiKey, job_id: int) -> ImportJob:
     """Imports are marketing's work; the screens check the role, every marketer sees every job."""
-    return first_or_not_found(ImportJob.objects.filter(pk=job_id), f"no import with id {job_id}")
+    return first_or_not_found(
+        ImportJob.objects.filter(pk=job_id), _("no import with id %(id)s") % {"id": job_id}
+    )
 
 
 # --- the dashboard --------------------------------------------------------------------------

@@ -15,14 +15,7 @@ from django.utils.translation import gettext
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.changes import change_events, changes_apply, consent_event, created_event
-from tendril.contacts.cleaning import (
-    COMPANY_KEYS,
-    contact_clean,
-    domain_clean,
-    email_clean,
-    text_clean,
-    whole_number_clean,
-)
+from tendril.contacts.cleaning import contact_clean, email_clean
 from tendril.contacts.freemail import email_domain, is_company_domain
 from tendril.contacts.models import (
     Company,
@@ -35,7 +28,6 @@ from tendril.contacts.models import (
 )
 from tendril.contacts.search import (
     SEARCHED_FIELDS,
-    company_contacts_refresh,
     company_names,
     company_search_apply,
     contact_search_apply,
@@ -267,120 +259,14 @@ def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
     return existing
 
 
-# --- Companies edited by people (UI and API) ---------------------------------------------------
-
-
-def _company_values(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
-    """Clean the given keys of a company body; without ``partial`` the name must be there."""
-    unknown = set(data) - COMPANY_KEYS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise InvalidInput(gettext("unknown company field '%(name)s'") % {"name": name}, field=name)
-    values: dict[str, Any] = {}
-    if "name" in data or not partial:
-        values["name"] = text_clean(data.get("name"), field="name", max_length=200)
-        if not values["name"]:
-            raise InvalidInput(gettext("Give the company a name."), field="name")
-    if "domain" in data:
-        values["domain"] = domain_clean(data["domain"], field="domain")
-    if "industry" in data:
-        values["industry"] = text_clean(data["industry"], field="industry", max_length=100)
-    if "employees" in data:
-        values["employees"] = whole_number_clean(data["employees"], field="employees")
-    return values
-
-
-def _company_taken(company: Company) -> Conflict | None:
-    """The conflict with another company that saving ``company`` would run into, if any: its
-    domain, or (without a domain) its name among the companies without one."""
-    others = Company.objects.exclude(pk=company.pk)
-    if company.domain:
-        if others.filter(domain=company.domain).exists():
-            return Conflict(gettext("Another company already uses this domain."), field="domain")
-    elif others.filter(domain__isnull=True, name_key=company.name_key).exists():
-        return Conflict(
-            gettext(
-                "Another company without a domain already has this name. Give this one its "
-                "domain, or use that company."
-            ),
-            field="name",
-        )
-    return None
-
-
-def _company_save(company: Company) -> None:
-    """Save, answering a taken domain or name with a conflict on that field. The unique
-    constraints decide races: a concurrent writer that saved first makes this insert fail, and
-    the check after the failure names what it took, never a 500."""
-    taken = _company_taken(company)
-    if taken is not None:
-        raise taken
-    try:
-        with transaction.atomic():
-            company.save()
-    except IntegrityError:
-        taken = _company_taken(company)
-        if taken is None:
-            raise
-        raise taken from None
-
-
-def company_create(*, data: Mapping[str, Any], by: Actor) -> Company:
-    """A company someone entered by hand: a name, and a domain no other company has."""
-    values = _company_values(data, partial=False)
-    with transaction.atomic():
-        company = company_build(
-            name=values["name"],
-            domain=values.get("domain"),
-            now=clock.now(),
-            industry=values.get("industry", ""),
-            employees=values.get("employees"),
-        )
-        _company_save(company)
-        audit_record(
-            actor=by,
-            action="company.create",
-            target_type="company",
-            target_id=company.pk,
-            detail={"name": company.name, "domain": company.domain},
-        )
-    return company
-
-
-def company_update(*, company: Company, data: Mapping[str, Any], by: Actor) -> Company:
-    """Change the given fields. A new name goes into the search text of the company and of its
-    contacts, so searching for the new name finds them."""
-    values = _company_values(data, partial=True)
-    with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=company.pk)
-        changed = sorted(name for name, value in values.items() if getattr(company, name) != value)
-        if not changed:
-            return company
-        for name in changed:
-            setattr(company, name, values[name])
-        company.name_key = company_name_key(company.name)
-        company_search_apply(company)
-        company.updated_at = clock.now()
-        _company_save(company)
-        if "name" in changed:
-            # A contact's search text carries its company's name (not its domain).
-            company_contacts_refresh(company.pk)
-        audit_record(
-            actor=by,
-            action="company.update",
-            target_type="company",
-            target_id=company.pk,
-            detail={"changed": changed},
-        )
-    return company
-
-
 def _owner(owner_id: int | None) -> User | None:
     if owner_id is None:
         return None
     owner = User.objects.filter(pk=owner_id, is_active=True).first()
     if owner is None:
-        raise InvalidInput(f"no active user with id {owner_id}", field="owner")
+        raise InvalidInput(
+            gettext("no active user with id %(id)s") % {"id": owner_id}, field="owner"
+        )
     return owner
 
 
@@ -449,7 +335,8 @@ def _save_unique(contact: Contact) -> None:
         if existing is None:
             raise
         raise Conflict(
-            f"a contact with this email already exists (id {existing})", field="email"
+            gettext("a contact with this email already exists (id %(id)s)") % {"id": existing},
+            field="email",
         ) from None
 
 
@@ -462,7 +349,8 @@ def contact_create(*, data: Mapping[str, Any], by: Actor, method: str = EventSou
         )
         if existing is not None:
             raise Conflict(
-                f"a contact with this email already exists (id {existing})", field="email"
+                gettext("a contact with this email already exists (id %(id)s)") % {"id": existing},
+                field="email",
             )
         return _create(values, by=by, method=method)
 
@@ -493,7 +381,7 @@ def contact_update(
         changed = []
         if "email" in values and values["email"] != contact.email:
             if Contact.objects.filter(email=values["email"]).exclude(pk=contact.pk).exists():
-                raise Conflict("another contact already has this email", field="email")
+                raise Conflict(gettext("another contact already has this email"), field="email")
             contact.email = values["email"]
             changed.append("email")
         changed += _apply(contact, values)
@@ -646,20 +534,28 @@ def custom_field_create(
 ) -> CustomField:
     label = label.strip()
     if len(key) > KEY_MAX:
-        raise InvalidInput(f"the key is longer than {KEY_MAX} characters", field="key")
+        raise InvalidInput(
+            gettext("the key is longer than %(max)s characters") % {"max": KEY_MAX}, field="key"
+        )
     # A key made from a long label is cut to fit the column.
     key = slugify(key or label).replace("-", "_")[:KEY_MAX].strip("_")
     if not label:
-        raise InvalidInput("give the field a label", field="label")
+        raise InvalidInput(gettext("give the field a label"), field="label")
     if not key:
-        raise InvalidInput("the key must have letters or digits", field="key")
+        raise InvalidInput(gettext("the key must have letters or digits"), field="key")
     if type not in FieldType.values:
-        raise InvalidInput(f"type must be one of {', '.join(FieldType.values)}", field="type")
+        raise InvalidInput(
+            gettext("type must be one of %(choices)s") % {"choices": ", ".join(FieldType.values)},
+            field="type",
+        )
     options = [c.strip() for c in (choices or []) if c.strip()]
     if type == FieldType.CHOICE and not options:
-        raise InvalidInput("a choice field needs at least one choice", field="choices")
+        raise InvalidInput(gettext("a choice field needs at least one choice"), field="choices")
     if CustomField.objects.filter(key=key).exists():
-        raise Conflict(f"a custom field with the key '{key}' already exists", field="key")
+        raise Conflict(
+            gettext("a custom field with the key '%(key)s' already exists") % {"key": key},
+            field="key",
+        )
     with transaction.atomic():
         definition = CustomField.objects.create(
             key=key,

@@ -11,15 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EventSource(models.TextChoices):
     API = "api", "API"
-    TRACKING = "tracking", "Website tracking"
-    IMPORT = "import", "Import"
-    UI = "ui", "User interface"
+    TRACKING = "tracking", _("Website tracking")
+    IMPORT = "import", _("Import")
+    UI = "ui", _("User interface")
     SYSTEM = "system", "Tendril"
-    DEMO = "demo", "Demo data"
+    DEMO = "demo", _("Demo data")
 
 
 class CurrentTransactionId(models.Func):
@@ -97,9 +98,9 @@ class ConsumerCursor(models.Model):
 
 
 class DeadLetterStatus(models.TextChoices):
-    PARKED = "parked", "Parked"
-    RETRIED = "retried", "Delivered on retry"
-    SKIPPED = "skipped", "Skipped"
+    PARKED = "parked", _("Parked")
+    RETRIED = "retried", _("Delivered on retry")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class DeadLetter(models.Model):

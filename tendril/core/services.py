@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from tendril.core import clock
 from tendril.core.errors import InvalidInput
@@ -53,7 +54,7 @@ def utc_clean(value: datetime, *, field: str) -> datetime:
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise InvalidInput(f"{field} is out of range", field=field) from None
+        raise InvalidInput(_("%(field)s is out of range") % {"field": field}, field=field) from None
 
 
 def visitor_identify(*, visitor_id: str, contact_id: int) -> int:
