@@ -59,7 +59,7 @@ def contact_search_apply(contact: Contact, *, company_name: str | None = None) -
     """Set ``contact.search_text`` (unsaved) from its fields and its company's name (read from
     ``contact.company`` unless the caller, writing in bulk, already has it)."""
     if company_name is None:
-        company_name = contact.company.name if contact.company_id else ""
+        company_name = contact.company.name if contact.company else ""
     contact.search_text = contact_search_text(
         first_name=contact.first_name,
         last_name=contact.last_name,
