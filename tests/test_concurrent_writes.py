@@ -179,3 +179,32 @@ def test_batches_identifying_overlapping_visitors_at_once_do_not_deadlock(race):
         assert Event.objects.get(pk=earlier[n]).contact_id == person.pk
         announced = Event.objects.filter(contact_id=person.pk, type="visitor_identified")
         assert [e.properties["events"] for e in announced] == [[earlier[n]]]
+
+
+def test_many_clients_creating_a_company_with_one_new_domain_at_once_make_one(race):
+    burst = Burst(
+        "POST",
+        "/api/v1/companies",
+        [{"name": f"Lotus Foods {i}", "domain": "https://www.lotus-race.co.th"} for i in range(20)],
+    )
+
+    statuses, answers = race(burst)
+
+    assert statuses == {201: 1, 409: 19}
+    assert {a.body["field"] for a in answers if a.status == 409} == {"domain"}
+    company = Company.objects.get(domain="lotus-race.co.th")
+    assert [a.body["id"] for a in answers if a.status == 201] == [company.pk]
+
+
+def test_many_clients_creating_one_company_name_without_a_domain_at_once_make_one(race):
+    burst = Burst(
+        "POST",
+        "/api/v1/companies",
+        [{"name": "Isan Silk" if i % 2 else "ISAN SILK"} for i in range(20)],
+    )
+
+    statuses, answers = race(burst)
+
+    assert statuses == {201: 1, 409: 19}
+    assert {a.body["field"] for a in answers if a.status == 409} == {"name"}
+    assert Company.objects.filter(name__iexact="isan silk").count() == 1

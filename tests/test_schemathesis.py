@@ -20,7 +20,7 @@ from schemathesis.checks import not_a_server_error
 from tendril.accounts.models import ApiKey
 from tendril.accounts.services import apikey_create
 from tendril.contacts.models import CustomField
-from tendril.contacts.services import contact_create
+from tendril.contacts.services import company_create, contact_create
 from tendril.core import clock
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
@@ -35,6 +35,7 @@ def admin_key(db: Any) -> Iterator[tuple[ApiKey, str]]:
     )
     for n in range(3):
         contact_create(data={"email": f"seed{n}@acme.io", "fields": {"budget": n}}, by=None)
+        company_create(data={"name": f"Seed {n}", "domain": f"seed{n}.io"}, by=None)
     # The WSGI handler closes the connection after each request, which would end the test's
     # transaction; Django's own test client detaches these signals the same way.
     request_started.disconnect(close_old_connections)
