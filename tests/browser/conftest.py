@@ -48,8 +48,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url)
+def context_options() -> dict[str, Any]:
+    """Extra options for the page's browser context; a test module overrides this fixture to
+    browse as someone else would, e.g. ``{"locale": "vi-VN"}`` (sent as Accept-Language)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, context_options: dict[str, Any]) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, **context_options)
     context.set_default_timeout(5000)
     page = context.new_page()
     problems: list[str] = []
