@@ -239,8 +239,9 @@ def cmd_import_contacts(args: argparse.Namespace) -> None:
     )
     took = time.monotonic() - started
     _say(
-        f"Imported {path.name} in {took:.1f}s: {report['created']:,} created, "
-        f"{report['updated']:,} updated, {report['rejected_count']:,} rejected"
+        f"Imported {path.name} in {took:.1f}s: {report['rows']:,} rows read: "
+        f"{report['created']:,} created, {report['updated']:,} updated, "
+        f"{report['merged']:,} merged into an earlier row, {report['rejected_count']:,} rejected"
     )
     for rejected in report["rejected"][: args.show_rejected]:
         _say(f"  row {rejected['row']}: {rejected['detail']}")

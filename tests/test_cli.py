@@ -120,13 +120,34 @@ def test_commands_before_init_say_what_to_do(tmp_path):
     assert "run 'tendril init' first" in result.stderr
 
 
+def test_the_import_command_prints_counts_that_add_up_to_the_rows_read(tmp_path):
+    assert tendril(tmp_path, "init").returncode == 0
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("email\nann@acme.io\n")
+    # Ann exists by now; Bo's second row repeats his first; line 4 is not an email.
+    second.write_text(
+        "email,first_name\nann@acme.io,Ann\nbo@beta.io,Bo\nnot-an-email,X\n"
+        "BO@beta.io,Bobby\ncy@gamma.io,Cy\n"
+    )
+    assert tendril(tmp_path, "import", "contacts", str(first)).returncode == 0
+
+    imported = tendril(tmp_path, "import", "contacts", str(second))
+
+    assert imported.returncode == 0, imported.stderr
+    summary = "5 rows read: 2 created, 1 updated, 1 merged into an earlier row, 1 rejected"
+    assert summary in imported.stdout
+    assert "row 4:" in imported.stdout
+
+
 def test_import_then_export_round_trips_contacts(tmp_path):
     assert tendril(tmp_path, "init").returncode == 0
     source = tmp_path / "leads.csv"
     source.write_text("Email,First name,Company\nann@acme.io,Ann,Acme\nnot-an-email,Bo,\n")
     imported = tendril(tmp_path, "import", "contacts", str(source))
     assert imported.returncode == 0, imported.stderr
-    assert "1 created, 0 updated, 1 rejected" in imported.stdout
+    assert "2 rows read: 1 created, 0 updated, 0 merged into an earlier row, 1 rejected" in (
+        imported.stdout
+    )
     assert "row 3:" in imported.stdout
     out = tmp_path / "out.csv"
     exported = tendril(tmp_path, "export", "contacts", "-o", str(out))

@@ -12,6 +12,7 @@ from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts import selectors
 from tendril.contacts.cleaning import storable_check
 from tendril.contacts.importer import ImportReport, import_contacts_file
+from tendril.contacts.importer.running import REJECTED_KEPT
 from tendril.contacts.models import Company, Contact, CustomField
 from tendril.contacts.selectors import DEFAULT_ORDER, ContactFilters, ContactOrder, grade_for
 from tendril.contacts.services import (
@@ -131,10 +132,19 @@ class RejectedRow(Schema):
 
 
 class ImportOut(Schema):
-    created: int
-    updated: int
-    rejected: list[RejectedRow]
-    rejected_count: int
+    """Every row read is counted once: rows = created + updated + merged + rejected_count."""
+
+    rows: int = Field(description="Rows read, the header not counted.")
+    created: int = Field(description="Rows whose email was new: a contact was created.")
+    updated: int = Field(description="Rows whose email belonged to an existing contact.")
+    merged: int = Field(
+        description="Rows whose email an earlier row of the file had: folded into that row's "
+        "contact, their non-empty cells winning."
+    )
+    rejected: list[RejectedRow] = Field(
+        description=f"The first {REJECTED_KEPT:,} rejected rows (line and reason)."
+    )
+    rejected_count: int = Field(description="All the rejected rows.")
 
 
 class Error(Schema):

@@ -497,6 +497,18 @@ def email_hash(email: str) -> str:
     return hashlib.sha256(email_fold(email).encode()).hexdigest()
 
 
+def contact_events_anonymise(*, contact_ids: Iterable[int] | QuerySet[Any]) -> None:
+    """The event log's rule for people who go (erasure, the undo of an import): call it before
+    the contacts are deleted. Their events stay, for aggregate reports, without anything that
+    identifies them; their visitor ids are forgotten."""
+    _rewrite_in_batches(
+        Event.objects.filter(contact_id__in=contact_ids),
+        _anonymise_event,
+        fields=["properties", "contact_id", "visitor_id"],
+    )
+    VisitorLink.objects.filter(contact_id__in=contact_ids).delete()
+
+
 def contact_erase(*, contact: Contact, by: Actor) -> None:
     """GDPR erasure: the person is gone; their events stay, anonymised, for aggregate reports.
 
@@ -505,12 +517,7 @@ def contact_erase(*, contact: Contact, by: Actor) -> None:
     """
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        _rewrite_in_batches(
-            Event.objects.filter(contact_id=contact.pk),
-            _anonymise_event,
-            fields=["properties", "contact_id", "visitor_id"],
-        )
-        VisitorLink.objects.filter(contact_id=contact.pk).delete()
+        contact_events_anonymise(contact_ids=[contact.pk])
         Suppression.objects.get_or_create(
             email_hash=email_hash(contact.email),
             defaults={"reason": "erased", "created_at": clock.now()},

@@ -19,7 +19,7 @@ def import_job_run(job_id: int) -> str | None:
     return job.status if job is not None else None
 
 
-@periodic(every=3600.0)
+@periodic(every=600.0)
 @shared_task(name="tendril.contacts.import_uploads_expire", ignore_result=True)
 def import_uploads_expire_tick() -> int:
     """Delete the uploads nobody started within a day (they hold personal data)."""

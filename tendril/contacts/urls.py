@@ -22,6 +22,7 @@ urlpatterns = [
     path("contacts/import/", import_export.import_upload, name="import"),
     path("contacts/import/<int:pk>/", import_export.import_preview_page, name="import_preview"),
     path("contacts/import/<int:pk>/status/", import_export.import_status, name="import_status"),
+    path("contacts/import/<int:pk>/undo/", import_export.import_undo, name="import_undo"),
     path("contacts/export.csv", import_export.export_csv, name="export"),
     # Companies
     path("companies/", companies.company_list, name="company_list"),

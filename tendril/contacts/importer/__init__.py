@@ -24,8 +24,13 @@ screens (an :class:`ImportJob` run in the background) share these rules:
   from the company columns, else from the email domain (never a free-mail domain).
   (:mod:`.writing`)
 - The same email twice in a file: the rows are merged in file order, so for each column the
-  last non-empty value wins. ``created`` and ``updated`` count contacts per chunk, so a
-  duplicate that lands in a later chunk counts once as created and once as updated.
+  last non-empty value wins. Every row read is counted once: ``rows`` = ``created`` +
+  ``updated`` + ``merged`` + ``rejected_count``, where ``created`` / ``updated`` count the first
+  row of each email (a new contact / one that existed before) and ``merged`` the rows that
+  repeat an earlier row's email, in the same chunk or not. (:mod:`.rows`, :mod:`.running`)
+- Every import is an :class:`ImportJob` (the API and the CLI record one too): the contacts it
+  creates carry its id, and for ``UNDO_DAYS`` after it finished they can be deleted in one
+  audited action. (:mod:`.undo`)
 - Rows are written in chunks of ``CHUNK_ROWS``, each in its own transaction: a chunk is written
   whole or not at all. The file is streamed, so memory stays flat whatever its size.
   (:mod:`.running`, :mod:`.writing`)
@@ -45,15 +50,27 @@ from tendril.contacts.importer.running import (
     import_contacts_file,
     import_contacts_path,
 )
+from tendril.contacts.importer.undo import (
+    UNDO_DAYS,
+    import_job_created_count,
+    import_job_undo,
+    import_job_undo_until,
+    import_job_undoable,
+)
 
 __all__ = [
+    "UNDO_DAYS",
     "ImportPreview",
     "ImportReport",
     "import_contacts_file",
     "import_contacts_path",
     "import_job_create",
+    "import_job_created_count",
     "import_job_execute",
     "import_job_start",
+    "import_job_undo",
+    "import_job_undo_until",
+    "import_job_undoable",
     "import_mapping_check",
     "import_preview",
     "imports_dir",

@@ -4,7 +4,8 @@ is checked, and running it in the background with progress recorded after each c
 The uploaded file holds personal data: it is written readable by Tendril's user only, and
 removed as soon as nothing will read it: after the job ran, when a crashed process left the job
 behind (:func:`import_jobs_recover`, at start-up), or when nobody started the job within
-``UPLOAD_KEPT`` (:func:`import_uploads_expire`, every hour).
+``UPLOAD_KEPT`` (:func:`import_uploads_expire`, every ten minutes and whenever the job is
+shown or started).
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from tendril.accounts.models import User
 from tendril.accounts.services import Actor
 from tendril.contacts.importer.mapping import import_mapping_check
 from tendril.contacts.importer.reading import import_preview
-from tendril.contacts.importer.running import Progress, run_import
+from tendril.contacts.importer.running import ImportFile, job_closing, job_new
 from tendril.contacts.models import ImportJob, ImportStatus
 from tendril.core import clock
 from tendril.core.errors import DomainError, InvalidInput
@@ -43,12 +43,7 @@ def import_job_create(*, upload: Any, by: Actor) -> ImportJob:
     with private_open(path, "xb") as out:
         for part in upload.chunks():
             out.write(part)
-    return ImportJob.objects.create(
-        file_path=str(path),
-        file_name=Path(upload.name or "upload.csv").name[:255],
-        created_by=by if isinstance(by, User) else None,
-        created_at=clock.now(),
-    )
+    return job_new(file_name=upload.name or "", by=by, file_path=str(path))
 
 
 def import_job_start(*, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
@@ -56,6 +51,8 @@ def import_job_start(*, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
     from tendril.contacts.tasks import import_job_run
     from tendril.core.tasks import enqueue
 
+    if import_uploads_expire(job=job):
+        job.refresh_from_db()
     if job.status == ImportStatus.EXPIRED:
         raise InvalidInput(_("this upload has expired: upload the file again"))
     if job.status != ImportStatus.PENDING:
@@ -78,39 +75,15 @@ def import_job_execute(*, job_id: int) -> ImportJob | None:
     if not claimed:
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-
-    def record(progress: Progress) -> None:
-        ImportJob.objects.filter(pk=job_id).update(
-            rows_done=progress.rows_done,
-            created=progress.report["created"],
-            updated=progress.report["updated"],
-            rejected_count=progress.report["rejected_count"],
-            rejected=progress.report["rejected"],
-        )
-
-    status, error = ImportStatus.DONE, ""
     try:
-        with open(job.file_path, "rb") as raw:
-            run_import(
-                raw,
-                file_name=job.file_name,
-                mapping=job.mapping,
-                source=job.source,
-                by=job.created_by,
-                on_progress=record,
-            )
-    except DomainError as exc:
-        status, error = ImportStatus.FAILED, exc.message
+        with job_closing(job), open(job.file_path, "rb") as raw:
+            ImportFile(raw, mapping=job.mapping).run(job=job, by=job.created_by)
+    except DomainError:
+        pass  # its message is the job's error, for the status page
     except Exception:
         logger.exception("import job %s failed", job_id)
-        status = ImportStatus.FAILED
-        error = _(
-            "the import stopped because of an error on our side (it has been logged); the rows "
-            "counted as done were imported"
-        )
     finally:
         Path(job.file_path).unlink(missing_ok=True)
-    ImportJob.objects.filter(pk=job_id).update(status=status, error=error, finished_at=clock.now())
     job.refresh_from_db()
     return job
 
@@ -140,16 +113,18 @@ def import_jobs_recover(*, running_elsewhere: Iterable[int] | None = None) -> li
     without a broker): every running job, and every started job still waiting (its queue died
     with the process), is stranded. Otherwise (a Celery worker) only running jobs other than
     ``running_elsewhere``, the ones live workers report, are: a waiting job's message is still
-    in the broker. Returns the jobs it failed.
+    in the broker. Imports without a stored file run inside an API request or ``tendril import``
+    (another process, maybe still running): they are not this one's to judge. Returns the jobs
+    it failed.
     """
     statuses = [ImportStatus.RUNNING]
     if running_elsewhere is None:
         statuses.append(ImportStatus.PENDING)
     stranded = [
         job
-        for job in ImportJob.objects.filter(status__in=statuses).exclude(
-            pk__in=list(running_elsewhere or ())
-        )
+        for job in ImportJob.objects.filter(status__in=statuses)
+        .exclude(pk__in=list(running_elsewhere or ()))
+        .exclude(file_path="")
         if _started(job)
     ]
     failed = []
@@ -173,16 +148,28 @@ def import_jobs_recover(*, running_elsewhere: Iterable[int] | None = None) -> li
     return failed
 
 
-def import_uploads_expire() -> int:
-    """Expire the uploads nobody started within ``UPLOAD_KEPT``; returns how many."""
+def import_upload_expires_at(job: ImportJob) -> datetime:
+    """When an upload nobody started is deleted (the preview says so)."""
+    return job.created_at + UPLOAD_KEPT
+
+
+def import_uploads_expire(*, job: ImportJob | None = None) -> int:
+    """Expire the uploads nobody started within ``UPLOAD_KEPT`` (only ``job``, when given);
+    returns how many.
+
+    The periodic pass runs every few minutes; the screens also check the upload they show, so
+    an upload is refused from exactly a day after it came, whenever the pass runs.
+    """
     cutoff = clock.now() - UPLOAD_KEPT
     error = _(
         "this upload was never imported and was deleted after a day, as it holds personal data. "
         "Upload the file again to import it."
     )
-    waiting = ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff)
+    waiting = ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lte=cutoff)
+    if job is not None:
+        waiting = waiting.filter(pk=job.pk)
     return sum(
-        _close(job, status=ImportStatus.EXPIRED, error=error)
-        for job in waiting
-        if not _started(job)
+        _close(upload, status=ImportStatus.EXPIRED, error=error)
+        for upload in waiting
+        if not _started(upload)
     )

@@ -40,12 +40,14 @@ _NewEvent = tuple[int, str, dict[str, Any]]  # contact id, type, properties
 
 
 class ChunkWriter:
-    def __init__(self, rules: RowRules, source: str) -> None:
+    def __init__(self, rules: RowRules, source: str, *, job_id: int, file_name: str) -> None:
         self.rules = rules
         self.source = source
+        self.job_id = job_id  # the import: the contacts it creates are tagged with it
 
-    def write(self, chunk: dict[str, dict[str, Any]]) -> tuple[int, int]:
-        """Upsert one chunk (email → values) in one transaction; returns (created, updated)."""
+    def write(self, chunk: dict[str, dict[str, Any]]) -> int:
+        """Upsert one chunk (email → values) in one transaction; returns how many contacts it
+        created (the others existed)."""
         try:
             with transaction.atomic():
                 return self._write(chunk)
@@ -56,7 +58,7 @@ class ChunkWriter:
         with transaction.atomic():
             return self._write(chunk)
 
-    def _write(self, chunk: dict[str, dict[str, Any]]) -> tuple[int, int]:
+    def _write(self, chunk: dict[str, dict[str, Any]]) -> int:
         now = clock.now()
         existing = {
             c.email: c
@@ -80,7 +82,9 @@ class ChunkWriter:
             for email, values in chunk.items()
             if email not in existing
         ]
-        insert_rows(Contact, NEW_CONTACT_COLUMNS, new)
+        insert_rows(
+            Contact, (*NEW_CONTACT_COLUMNS, "import_job_id"), [(*row, self.job_id) for row in new]
+        )
         ids = dict(
             Contact.objects.filter(email__in=[row[0] for row in new]).values_list("email", "id")
         )
@@ -93,7 +97,7 @@ class ChunkWriter:
             EVENT_COLUMNS,
             [(cid, "", kind, props, at, at, EventSource.IMPORT) for cid, kind, props in events],
         )
-        return len(new), len(existing)
+        return len(new)
 
     def _update(
         self,

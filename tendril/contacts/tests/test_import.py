@@ -11,7 +11,7 @@ from django.db import OperationalError
 
 from tendril.accounts.models import AuditEntry
 from tendril.contacts.importer import import_contacts_path, import_preview, running, writing
-from tendril.contacts.models import Company, Consent, Contact, CustomField, FieldType
+from tendril.contacts.models import Company, Consent, Contact, CustomField, FieldType, ImportJob
 from tendril.contacts.services import company_build, contact_create
 from tendril.core import clock
 from tendril.core.errors import InvalidInput
@@ -49,11 +49,14 @@ def test_new_emails_are_created_and_known_ones_updated(csv_file: Any) -> None:
     assert (bo.first_name, bo.last_name, bo.source) == ("Bo", "Chan", "import")
     assert abs(bo.created_at - clock.now()) < timedelta(minutes=1)
     created = Event.objects.get(contact_id=bo.pk, type="contact_created")
-    assert (created.source, created.properties) == ("import", {"source": "import"})
+    assert (created.source, created.properties["source"]) == ("import", "import")
     assert created.occurred_at == bo.created_at
     assert Event.objects.filter(contact_id=ann.pk, type="contact_updated").exists()
+    job = ImportJob.objects.get()
+    assert (bo.import_job, ann.import_job) == (job, None)  # tagged only when it created it
     audit = AuditEntry.objects.get(action="contacts.import")
     assert audit.detail["created"] == 1 and audit.detail["file"] == "contacts.csv"
+    assert (audit.target_type, audit.target_id) == ("import", str(job.pk))
 
 
 def test_headers_are_recognised_whatever_their_case_spacing_and_punctuation(csv_file: Any) -> None:
@@ -151,7 +154,14 @@ def test_a_file_mixing_utf8_and_cp1252_lines_imports_every_name_correctly(csv_fi
 
     report = import_contacts_path(path=csv_file(content))
 
-    assert report == {"created": 3, "updated": 0, "rejected": [], "rejected_count": 0}
+    assert report == {
+        "rows": 3,
+        "created": 3,
+        "updated": 0,
+        "merged": 0,
+        "rejected": [],
+        "rejected_count": 0,
+    }
     names = dict(Contact.objects.values_list("email", "first_name"))
     assert names == {"zoe@acme.io": "Zoë", "jose@acme.io": "José", "thao@acme.io": "Thảo"}
     assert Contact.objects.get(email="zoe@acme.io").last_name == "Đặng"
@@ -189,7 +199,7 @@ def test_the_same_email_twice_merges_the_rows_the_last_non_empty_value_winning(
 
     report = import_contacts_path(path=path)
 
-    assert (report["created"], report["updated"]) == (2, 0)
+    assert (report["rows"], report["created"], report["updated"], report["merged"]) == (3, 2, 0, 1)
     ann = Contact.objects.get(email="ann@acme.io")
     assert (ann.first_name, ann.last_name) == ("Anne", "Lee")
 

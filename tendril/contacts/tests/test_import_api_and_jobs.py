@@ -31,8 +31,10 @@ def test_the_import_endpoint_answers_with_counts_and_rejected_rows(marketer_api:
 
     assert response.status_code == 200, response.content
     assert response.json() == {
+        "rows": 3,
         "created": 2,
         "updated": 0,
+        "merged": 0,
         "rejected": [{"row": 3, "detail": "column 'E-mail': 'nope' is not a valid email address"}],
         "rejected_count": 1,
     }

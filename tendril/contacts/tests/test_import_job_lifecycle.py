@@ -122,3 +122,40 @@ def test_an_upload_nobody_started_expires_after_a_day_and_the_screens_say_so(mar
 
 def test_expiring_uploads_is_a_periodic_job():
     assert any(job.name == "tendril.contacts.import_uploads_expire" for job in jobs())
+
+
+def test_an_upload_expires_exactly_a_day_after_it_came(marketer):
+    job = _job(marketer)
+    came = job.created_at
+
+    with time_machine.travel(came + timedelta(days=1, seconds=-1)):
+        assert import_uploads_expire_tick() == 0
+    with time_machine.travel(came + timedelta(days=1)):
+        assert import_uploads_expire_tick() == 1
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.EXPIRED and not Path(job.file_path).exists()
+
+
+def test_a_day_old_upload_is_expired_when_opened_before_the_periodic_pass(marketer):
+    job = _job(marketer)
+    browser = Client()
+    browser.force_login(marketer)
+    preview = browser.get(f"/contacts/import/{job.pk}/").content.decode()
+    assert "is not started by" in preview  # the preview says until when the file is kept
+
+    with time_machine.travel(job.created_at + timedelta(days=1, minutes=1)):
+        opened = browser.get(f"/contacts/import/{job.pk}/")
+        started = browser.post(f"/contacts/import/{job.pk}/", {"column-0": "email"})
+
+    assert opened["Location"] == f"/contacts/import/{job.pk}/status/"
+    assert started["Location"] == f"/contacts/import/{job.pk}/status/"
+    job.refresh_from_db()
+    assert job.status == ImportStatus.EXPIRED and not Path(job.file_path).exists()
+    assert "Expired" in browser.get(opened["Location"]).content.decode()
+
+
+def test_expiring_uploads_runs_often_enough_to_keep_to_the_day():
+    job = next(job for job in jobs() if job.name == "tendril.contacts.import_uploads_expire")
+
+    assert job.every <= 600

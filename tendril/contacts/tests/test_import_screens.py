@@ -91,7 +91,7 @@ def test_the_status_partial_polls_every_second_while_the_import_runs(marketer: A
     assert 'hx-trigger="every 1s"' in page
     assert f'hx-get="/contacts/import/{job.pk}/status/"' in page
     assert "<html" not in page
-    assert '<div class="value" data-figure="rows_done">2000</div>' in page
+    assert '<div class="value" data-figure="rows_done">2,000</div>' in page
 
 
 def test_a_file_without_a_header_row_is_explained_on_the_preview(admin_user: Any) -> None:

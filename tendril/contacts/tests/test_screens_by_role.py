@@ -37,6 +37,7 @@ PAGES = [
     ("/contacts/import/", MARKETING),
     ("/contacts/import/{job}/", MARKETING),
     ("/contacts/import/{job}/status/", MARKETING),
+    ("/contacts/import/{job}/undo/", (302, 302, 403)),  # waiting: nothing to undo yet
     ("/contacts/import/999999/", (404, 404, 403)),
     ("/contacts/export.csv", MARKETING),
     ("/companies/", EVERYONE),

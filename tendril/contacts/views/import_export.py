@@ -1,4 +1,4 @@
-"""The CSV import (upload, column mapping, progress) and export screens."""
+"""The CSV import (upload, column mapping, progress, undo) and export screens."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.accounts.services import audit_record
@@ -17,16 +18,24 @@ from tendril.contacts import selectors
 from tendril.contacts.exporter import export_rows
 from tendril.contacts.forms import UploadForm
 from tendril.contacts.importer import (
+    UNDO_DAYS,
     ImportPreview,
     import_job_create,
+    import_job_created_count,
     import_job_start,
+    import_job_undo,
+    import_job_undo_until,
+    import_job_undoable,
     import_preview,
     mapping_choices,
 )
-from tendril.contacts.models import ImportStatus
+from tendril.contacts.importer.jobs import import_upload_expires_at, import_uploads_expire
+from tendril.contacts.models import ImportJob, ImportStatus
 from tendril.core import clock
-from tendril.core.errors import InvalidInput
-from tendril.ui.views import found, is_htmx, role_required
+from tendril.core.errors import DomainError, InvalidInput
+from tendril.ui.formatting import number
+from tendril.ui.forms import TypedConfirmForm
+from tendril.ui.views import form_error, found, is_htmx, role_required
 
 DELIMITERS = {
     ",": gettext_lazy("Columns separated by commas."),
@@ -43,17 +52,22 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         return redirect("contacts:import_preview", pk=job.pk)
     status = 422 if request.method == "POST" else 200
     recent = selectors.import_job_list()[:10]
-    return render(
-        request, "contacts/import_upload.html", {"form": form, "recent": recent}, status=status
-    )
+    context = {"form": form, "recent": recent, "undo_days": UNDO_DAYS}
+    return render(request, "contacts/import_upload.html", context, status=status)
 
 
 @role_required(is_marketing)
 def import_preview_page(request: AuthedRequest, pk: int) -> HttpResponse:
     job = found(selectors.import_job_get_for, request.user, pk)
+    if import_uploads_expire(job=job):  # a day old: expired now, not at the next periodic pass
+        job.refresh_from_db()
     if job.status != ImportStatus.PENDING:
         return redirect("contacts:import_status", pk=job.pk)
-    context: dict[str, Any] = {"job": job, "choices": mapping_choices()}
+    context: dict[str, Any] = {
+        "job": job,
+        "choices": mapping_choices(),
+        "expires_at": import_upload_expires_at(job),
+    }
     try:
         preview = import_preview(path=job.file_path)
     except (InvalidInput, OSError) as exc:
@@ -106,7 +120,45 @@ def import_status(request: AuthedRequest, pk: int) -> HttpResponse:
     template = (
         "contacts/_import_progress.html" if is_htmx(request) else "contacts/import_status.html"
     )
-    return render(request, template, {"job": job, "running": running})
+    context = {"job": job, "running": running, "undo": None if running else _undo_offer(job)}
+    return render(request, template, context)
+
+
+def _undo_offer(job: ImportJob) -> dict[str, Any] | None:
+    """What the status page offers to undo: the contacts to delete and until when, if any."""
+    if not import_job_undoable(job):
+        return None
+    count = import_job_created_count(job)
+    return {"count": count, "until": import_job_undo_until(job)} if count else None
+
+
+@role_required(is_marketing)
+def import_undo(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Delete the contacts an import created, once the person has typed how many."""
+    job = found(selectors.import_job_get_for, request.user, pk)
+    offer = _undo_offer(job)
+    if offer is None:  # already undone, too old or nothing left: the status page says which
+        return redirect("contacts:import_status", pk=job.pk)
+    form = TypedConfirmForm(request.POST or None, expected=number(offer["count"]))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_undo(job=job, by=request.user)
+        except DomainError as exc:
+            form_error(form, exc)
+            status = exc.status
+        else:
+            deleted = ngettext(
+                "Deleted the %(count)s contact this import created.",
+                "Deleted the %(count)s contacts this import created.",
+                job.undone_count,
+            ) % {"count": number(job.undone_count)}
+            messages.success(request, deleted)
+            return redirect("contacts:import_status", pk=job.pk)
+    elif request.method == "POST":
+        status = 422
+    context = {"job": job, "form": form, **offer}
+    return render(request, "contacts/import_undo.html", context, status=status)
 
 
 class _Echo:
