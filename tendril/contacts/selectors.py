@@ -176,6 +176,26 @@ def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
     )
 
 
+@dataclass(frozen=True)
+class CompanyActivity:
+    contact: Contact
+    event: Event
+
+
+def company_activity(*, company: Company, limit: int) -> list[CompanyActivity]:
+    """The latest events of the company's contacts, newest first, each with its contact."""
+    members = Contact.objects.filter(company_id=company.pk).values("pk")
+    events = list(
+        Event.objects.filter(contact_id__in=members).order_by("-occurred_at", "-id")[:limit]
+    )
+    contacts = Contact.objects.in_bulk({e.contact_id for e in events if e.contact_id})
+    return [
+        CompanyActivity(contacts[e.contact_id], e)
+        for e in events
+        if e.contact_id in contacts  # erased between the two reads
+    ]
+
+
 def custom_field_list() -> QuerySet[CustomField]:
     return CustomField.objects.all()
 

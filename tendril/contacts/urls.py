@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from tendril.contacts.views import companies, contacts, custom_fields, dashboard, import_export
+from tendril.contacts.views import (
+    companies,
+    contact_form,
+    contacts,
+    custom_fields,
+    dashboard,
+    import_export,
+)
 
 app_name = "contacts"
 
@@ -10,6 +17,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     # Contacts
     path("contacts/", contacts.contact_list, name="contact_list"),
+    path("contacts/new/", contact_form.contact_new, name="contact_new"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/timeline/", contacts.contact_timeline, name="contact_timeline"),
     path("contacts/<int:pk>/consent/", contacts.contact_consent, name="contact_consent"),
@@ -27,6 +35,9 @@ urlpatterns = [
     # Companies
     path("companies/", companies.company_list, name="company_list"),
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
+    path("companies/new/", companies.company_new, name="company_new"),
+    path("companies/<int:pk>/edit/", companies.company_edit, name="company_edit"),
+    path("companies/suggest/", companies.company_suggest, name="company_suggest"),
     # Settings
     path("settings/fields/", custom_fields.custom_fields, name="custom_fields"),
     path(

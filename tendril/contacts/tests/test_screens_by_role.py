@@ -28,6 +28,7 @@ ADMINS = (200, 403, 403)
 PAGES = [
     ("/", EVERYONE),
     ("/contacts/", EVERYONE),
+    ("/contacts/new/", EVERYONE),
     ("/contacts/{contact}/", EVERYONE),
     ("/contacts/{contact}/timeline/", EVERYONE),
     ("/contacts/{contact}/personal-data.json", EVERYONE),
@@ -42,6 +43,10 @@ PAGES = [
     ("/contacts/export.csv", MARKETING),
     ("/companies/", EVERYONE),
     ("/companies/{company}/", EVERYONE),
+    ("/companies/new/", EVERYONE),
+    ("/companies/{company}/edit/", EVERYONE),
+    ("/companies/999999/edit/", (404, 404, 404)),
+    ("/companies/suggest/", EVERYONE),
     ("/settings/", EVERYONE),
     ("/settings/fields/", MARKETING),
     ("/settings/fields/{field}/delete/", MARKETING),
@@ -92,9 +97,9 @@ SETTINGS_CARDS = {
     "sales": ["/password/"],
 }
 LIST_ACTIONS = {
-    "admin": ["/contacts/import/", "/contacts/export.csv"],
-    "marketer": ["/contacts/import/", "/contacts/export.csv"],
-    "sales": [],
+    "admin": ["/contacts/new/", "/contacts/import/", "/contacts/export.csv"],
+    "marketer": ["/contacts/new/", "/contacts/import/", "/contacts/export.csv"],
+    "sales": ["/contacts/new/"],
 }
 
 
