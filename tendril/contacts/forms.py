@@ -242,3 +242,11 @@ class UploadForm(forms.Form):
             "UTF-8 or Windows-1252."
         ),
     )
+
+
+class SavedViewForm(forms.Form):
+    """Naming the contact list as it is shown now (its filters, columns and sort come along as
+    hidden fields); the saved views service checks the name."""
+
+    name = forms.CharField(label=_("View name"), max_length=100)
+    shared = forms.BooleanField(label=_("Share with the team"), required=False)
