@@ -79,7 +79,7 @@ ContactOrder = Literal[
     "-email",
 ]
 CONTACT_ORDERS: tuple[str, ...] = get_args(ContactOrder)
-DEFAULT_ORDER = "-created_at"
+DEFAULT_ORDER: ContactOrder = "-created_at"
 
 
 def contact_order_check(order: str) -> str:
