@@ -55,7 +55,8 @@
               borderWidth: line ? 2 : 0,
               fill: line,
               pointRadius: line && series.values.length > 31 ? 0 : 2,
-              tension: 0.25,
+              // Smooth, but never dipping below a day's real count (no negative activity).
+              cubicInterpolationMode: "monotone",
             },
           ],
         },

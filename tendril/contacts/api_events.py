@@ -105,7 +105,7 @@ def _email_checked(item: EventIn, seen: dict[str, str] | None = None) -> EventIn
 
 @router.post("", response={202: EventAccepted}, summary="Record one event")
 def event_post(request: AuthedRequest, payload: EventIn) -> Status[dict[str, int]]:
-    result = events_ingest(items=[_email_checked(payload).to_new_event()])
+    result = events_ingest(items=[_email_checked(payload).to_new_event()], by=request.auth)
     event_id = result.ids[0]
     if event_id is None:
         raise result.errors[0][1]
@@ -167,7 +167,7 @@ def event_batch(request: AuthedRequest) -> Status[dict[str, Any]]:
             rejected.append({"index": index, "detail": f"{field}: {first['msg']}", "field": field})
         except InvalidInput as exc:
             rejected.append({"index": index, "detail": exc.message, "field": exc.field})
-    result = events_ingest(items=items)
+    result = events_ingest(items=items, by=request.auth)
     ids: list[int | None] = [None] * len(body)
     for position, event_id in zip(positions, result.ids, strict=True):
         ids[position] = event_id

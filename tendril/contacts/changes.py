@@ -4,7 +4,8 @@ Every writer goes through it: the services (API, UI, event ingest) one contact a
 CSV importer a chunk at a time. Values arrive cleaned (``tendril.contacts.cleaning``), the
 owner as a user id already checked; the company is resolved by the caller (one by one or in
 bulk) and reported as changed by it. The events of a creation and of a consent are shaped
-here too, for the same writers and the demo data.
+here too, for the same writers and the demo data; each names its actor (who did it, as it was
+at the time: a user, an API key, an import or Tendril itself), see ``actor_of``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,44 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tendril.accounts.models import ApiKey, User
 from tendril.contacts.models import Contact
+from tendril.core.events import (
+    ACTOR_API_KEY,
+    ACTOR_IMPORT,
+    ACTOR_SYSTEM,
+    ACTOR_USER,
+    actor_ref,
+)
+from tendril.core.models import EventSource
 
 UPDATABLE = ("first_name", "last_name", "phone", "source", "stage", "language")
 
 Change = tuple[str, dict[str, Any]]  # event type, properties
+ActorRef = dict[str, Any]  # an event's "actor" property (tendril.core.events.actor_ref)
+
+
+def user_name(user: User) -> str:
+    """How a user is named in sentences: their first name, else their email."""
+    return user.first_name.strip() or user.email
+
+
+def actor_of(by: User | ApiKey | None, *, method: str) -> ActorRef | None:
+    """Who did it, as events record it: the signed-in user or the API key behind the request;
+    Tendril itself for its own work (``method`` "system": scheduled jobs, rules); ``None``
+    when no one did it on the person's behalf (they came through the website or a form)."""
+    if isinstance(by, User):
+        return actor_ref(ACTOR_USER, by.pk, user_name(by))
+    if isinstance(by, ApiKey):
+        return actor_ref(ACTOR_API_KEY, by.pk, by.name)
+    if method == EventSource.SYSTEM:
+        return actor_ref(ACTOR_SYSTEM, None, "Tendril")
+    return None
+
+
+def import_actor(*, job_id: int | None, file_name: str) -> ActorRef:
+    """An import as the actor of the changes it wrote ("Import of leads.csv created ...")."""
+    return actor_ref(ACTOR_IMPORT, job_id, file_name)
 
 
 def changes_apply(contact: Contact, values: Mapping[str, Any]) -> list[str]:
@@ -43,6 +77,16 @@ def changes_apply(contact: Contact, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+def _who(actor: ActorRef | None) -> dict[str, Any]:
+    """The ``actor`` property, left out when no one acted on the person's behalf."""
+    return {"actor": actor} if actor is not None else {}
+
+
+def custom_fields_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """The keys of the custom fields whose value was set, changed or cleared."""
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
 def change_events(
     *,
     changed: Iterable[str],
@@ -50,25 +94,40 @@ def change_events(
     stage: str,
     owner_email: str | None,
     method: str,
+    actor: ActorRef | None,
+    owner_name: str | None = None,
+    previous_fields: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> list[Change]:
-    """The events that tell an update of an existing contact: what changed, and the stage and
-    owner moves marketers and sales follow on their own."""
+    """The events that tell an update of an existing contact: what changed (the custom
+    fields by key, from their values before and after), and the stage and owner moves
+    marketers and sales follow on their own; each names the actor."""
     names = sorted(set(changed))
     if not names:
         return []
-    events: list[Change] = [("contact_updated", {"changed": names, "by": method})]
+    who = _who(actor)
+    updated: dict[str, Any] = {"changed": names, "by": method, **who}
+    if "fields" in names and previous_fields is not None and fields is not None:
+        updated["custom_fields"] = custom_fields_changed(previous_fields, fields)
+    events: list[Change] = [("contact_updated", updated)]
     if "stage" in names:
-        events.append(("stage_changed", {"from": previous_stage, "to": stage, "by": method}))
+        events.append(("stage_changed", {"from": previous_stage, "to": stage, "by": method, **who}))
     if "owner" in names:
-        events.append(("owner_assigned", {"owner": owner_email}))
+        owner = {"owner": owner_email, "owner_name": owner_name or owner_email, **who}
+        events.append(("owner_assigned", owner))
     return events
 
 
-def created_event(*, source: str) -> Change:
-    """The event that tells a contact was created, whoever created it."""
-    return ("contact_created", {"source": source})
+def created_event(*, source: str, actor: ActorRef | None) -> Change:
+    """The event that tells a contact was created, and by whom; ``None`` when no one created
+    it on purpose (the person arrived through a form or the website)."""
+    return ("contact_created", {"source": source, **_who(actor)})
 
 
-def consent_event(*, channel: str, status: str, method: str) -> Change:
-    """The event that tells a permission was given or refused, and how."""
-    return ("consent_changed", {"channel": channel, "status": status, "method": method})
+def consent_event(*, channel: str, status: str, method: str, actor: ActorRef | None) -> Change:
+    """The event that tells a permission was given or refused, how, and who recorded it
+    (``None``: the person themselves, through a form)."""
+    return (
+        "consent_changed",
+        {"channel": channel, "status": status, "method": method, **_who(actor)},
+    )

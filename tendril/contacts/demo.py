@@ -17,7 +17,16 @@ from typing import Any
 
 from tendril.accounts.demo import DEMO_USERS
 from tendril.accounts.models import User
-from tendril.contacts.changes import Change, consent_event, created_event
+from tendril.contacts.changes import (
+    ActorRef,
+    Change,
+    actor_of,
+    change_events,
+    consent_event,
+    created_event,
+    import_actor,
+    user_name,
+)
 from tendril.contacts.models import (
     Channel,
     Company,
@@ -655,14 +664,17 @@ def contacts_demo(context: DemoContext) -> dict[str, int]:
     say(f"consents {len(consents):,}")
 
     events: list[Event] = []
+    marketer = users["linh.marketing@demo.tendril"]
     for p in people:
         c = p.contact
-        events.append(_system_event(c, created_event(source=c.source), c.created_at))
+        actor = _creator(c, marketer)
+        events.append(_system_event(c, created_event(source=c.source, actor=actor), c.created_at))
         if p.consent is not None:
             consent = consent_event(
-                channel=Channel.EMAIL, status=p.consent, method=_consent_method(c)
+                channel=Channel.EMAIL, status=p.consent, method=_consent_method(c), actor=actor
             )
             events.append(_system_event(c, consent, c.created_at))
+        events.extend(_handover(c, marketer, now))
         for event in p.events:
             event.contact_id = c.pk
         events.extend(p.events)
@@ -678,6 +690,47 @@ def contacts_demo(context: DemoContext) -> dict[str, int]:
         "consents": len(consents),
         "custom_fields": len(usable_fields),
     }
+
+
+def _creator(contact: Contact, marketer: User) -> ActorRef | None:
+    """Who the history says created the contact: the import for imported ones, the marketer
+    for the ones met in person; nobody for those who came through the website or an ad."""
+    if contact.source == "import":
+        return import_actor(job_id=None, file_name="brightloop-contacts.csv")
+    if contact.source in ("trade show", "referral"):
+        return actor_of(marketer, method=EventSource.UI)
+    return None
+
+
+def _handover(contact: Contact, marketer: User, now: datetime) -> list[Event]:
+    """The moves a marketer and sales follow: the marketer hands the contact to its owner a
+    day after it arrived, then the owner (or the marketer) moves it along the funnel."""
+    events = []
+    owner = contact.owner
+    if owner is not None:
+        assigned = change_events(
+            changed=["owner"],
+            previous_stage=contact.stage,
+            stage=contact.stage,
+            owner_email=owner.email,
+            owner_name=user_name(owner),
+            method=EventSource.UI,
+            actor=actor_of(marketer, method=EventSource.UI),
+        )
+        at = min(now, contact.created_at + timedelta(days=1))
+        events += [_system_event(contact, change, at) for change in assigned]
+    if contact.stage not in (Stage.SUBSCRIBER, Stage.LEAD):
+        moved = change_events(
+            changed=["stage"],
+            previous_stage=Stage.LEAD,
+            stage=contact.stage,
+            owner_email=None,
+            method=EventSource.UI,
+            actor=actor_of(owner or marketer, method=EventSource.UI),
+        )
+        at = min(now, contact.created_at + timedelta(days=2))
+        events += [_system_event(contact, change, at) for change in moved]
+    return events
 
 
 def _consent_method(contact: Contact) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from tendril.accounts.services import Actor
 from tendril.contacts.selectors import contact_ids_existing
 from tendril.contacts.services import contacts_ensure_by_email
 from tendril.core import clock
@@ -118,15 +119,16 @@ def _resolve_contacts(
     items: Sequence[NewEvent],
     ok: dict[int, tuple[str, datetime]],
     errors: list[tuple[int, DomainError]],
+    by: Actor,
 ) -> tuple[dict[int, int | None], dict[str, int]]:
     """Contact id per accepted item index, and the visitors already linked to a contact.
 
-    Unknown emails become new contacts.
+    Unknown emails become new contacts, created by ``by`` (the API key or user sending).
     """
     wanted_ids = {cid for i in ok if (cid := items[i].contact_id) is not None}
     known_ids = contact_ids_existing(ids=wanted_ids) if wanted_ids else set()
     emails = {e for i in ok if items[i].contact_id is None and (e := items[i].email)}
-    by_email = contacts_ensure_by_email(emails=emails, source="api") if emails else {}
+    by_email = contacts_ensure_by_email(emails=emails, source="api", by=by) if emails else {}
     visitors = {items[i].visitor_id for i in ok if items[i].visitor_id}
     linked = dict(
         VisitorLink.objects.filter(visitor_id__in=visitors).values_list("visitor_id", "contact_id")
@@ -156,7 +158,9 @@ def _resolve_contacts(
     return resolved, linked
 
 
-def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -> IngestResult:
+def events_ingest(
+    *, items: Sequence[NewEvent], source: str = EventSource.API, by: Actor = None
+) -> IngestResult:
     """Validate and store a batch; bad items are reported by index, good ones all stored."""
     now = clock.now()
     errors: list[tuple[int, DomainError]] = []
@@ -169,7 +173,7 @@ def events_ingest(*, items: Sequence[NewEvent], source: str = EventSource.API) -
 
     ids: list[int | None] = [None] * len(items)
     with transaction.atomic():
-        contacts, linked = _resolve_contacts(items, ok, errors) if ok else ({}, {})
+        contacts, linked = _resolve_contacts(items, ok, errors, by) if ok else ({}, {})
         adapt = connection.ops.adapt_datetimefield_value
         received = adapt(now)
         rows = [

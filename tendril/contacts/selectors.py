@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, get_args
 
 from django.db import connection
 from django.db.models import Count, F, OrderBy, QuerySet, Sum
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import ApiKey, User
@@ -19,6 +21,7 @@ from tendril.contacts.search import search_matches
 from tendril.core import clock
 from tendril.core.emails import email_fold
 from tendril.core.errors import InvalidInput, first_or_not_found
+from tendril.core.events import activity_condition, kind_condition
 from tendril.core.models import Event
 
 HOT_SCORE = 10
@@ -79,7 +82,7 @@ ContactOrder = Literal[
     "-email",
 ]
 CONTACT_ORDERS: tuple[str, ...] = get_args(ContactOrder)
-DEFAULT_ORDER: ContactOrder = "-created_at"
+DEFAULT_ORDER = "-created_at"
 
 
 def contact_order_check(order: str) -> str:
@@ -151,8 +154,12 @@ def contact_get_for(viewer: User | ApiKey, contact_id: int) -> Contact:
     )
 
 
-def contact_timeline(*, contact: Contact) -> QuerySet[Event]:
-    return Event.objects.filter(contact_id=contact.pk).order_by("-occurred_at", "-id")
+def contact_timeline(*, contact: Contact, kind: str | None = None) -> QuerySet[Event]:
+    """Newest first; only the events of one kind (web, email, ...) when ``kind`` is given."""
+    events = Event.objects.filter(contact_id=contact.pk)
+    if kind:
+        events = events.filter(kind_condition(kind))
+    return events.order_by("-occurred_at", "-id")
 
 
 def contact_consents(contact: Contact) -> list[Consent]:
@@ -174,26 +181,6 @@ def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
     return first_or_not_found(
         company_list().filter(pk=company_id), _("no company with id %(id)s") % {"id": company_id}
     )
-
-
-@dataclass(frozen=True)
-class CompanyActivity:
-    contact: Contact
-    event: Event
-
-
-def company_activity(*, company: Company, limit: int) -> list[CompanyActivity]:
-    """The latest events of the company's contacts, newest first, each with its contact."""
-    members = Contact.objects.filter(company_id=company.pk).values("pk")
-    events = list(
-        Event.objects.filter(contact_id__in=members).order_by("-occurred_at", "-id")[:limit]
-    )
-    contacts = Contact.objects.in_bulk({e.contact_id for e in events if e.contact_id})
-    return [
-        CompanyActivity(contacts[e.contact_id], e)
-        for e in events
-        if e.contact_id in contacts  # erased between the two reads
-    ]
 
 
 def custom_field_list() -> QuerySet[CustomField]:
@@ -238,9 +225,42 @@ def import_job_get_for(viewer: User | ApiKey, job_id: int) -> ImportJob:
 
 
 # --- the dashboard --------------------------------------------------------------------------
-# The reports capability will own richer figures; these stay deliberately few and cheap.
+# The reports capability will own richer figures; these stay deliberately few and cheap: each
+# one a count over the period or one grouped count per day.
 
-RECENT_DAYS = 7
+PERIODS = (7, 30, 90)
+DEFAULT_PERIOD = 30
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A figure and the same figure one period earlier, with the change in percent (rounded;
+    ``None`` when there was nothing to compare with: no percentage of zero)."""
+
+    value: int
+    previous: int
+    change: int | None
+
+    @property
+    def change_size(self) -> int:
+        return abs(self.change or 0)
+
+
+def percent(part: int, whole: int) -> int:
+    """``part`` of ``whole`` (not 0) in percent, rounded half away from zero."""
+    return int((Decimal(part) * 100 / whole).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def trend(value: int, previous: int) -> Trend:
+    if previous == 0:
+        return Trend(value, previous, None if value else 0)
+    return Trend(value, previous, percent(value - previous, previous))
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
 
 
 @dataclass(frozen=True)
@@ -248,32 +268,108 @@ class StageCount:
     stage: str
     label: str
     count: int
+    share: int  # percent of all contacts, rounded
 
 
 @dataclass(frozen=True)
 class DashboardFigures:
-    contacts: int
-    contacts_new: int
-    companies: int
-    events_recent: int
+    days: int
+    first_day: date
+    contacts: Trend  # all contacts, against as many one period ago
+    contacts_new: Trend
+    companies: Trend
+    activity: Trend  # things people did (page views, emails opened, forms, ...)
+    new_per_day: list[DayCount]
+    activity_per_day: list[DayCount]
     per_stage: list[StageCount]
     recent_contacts: list[Contact]
 
 
-def dashboard_figures(*, recent: int = 10) -> DashboardFigures:
-    since = clock.now() - timedelta(days=RECENT_DAYS)
+@dataclass(frozen=True)
+class _Period:
+    """The chosen number of the viewer's days up to now, and the period just before it, of
+    the same length to the second (today is not over yet: compare like with like)."""
+
+    first_day: date
+    start: datetime
+    end: datetime
+    previous_start: datetime
+    previous_end: datetime
+
+
+def _period(days: int, zone: tzinfo) -> _Period:
+    now = clock.now()
+    first_day = now.astimezone(zone).date() - timedelta(days=days - 1)
+    # Midnight where the viewer is (zoneinfo knows its offset that day, summer time included).
+    start = datetime.combine(first_day, time.min, tzinfo=zone)
+    previous_start = datetime.combine(first_day - timedelta(days=days), time.min, tzinfo=zone)
+    return _Period(first_day, start, now, previous_start, previous_start + (now - start))
+
+
+def _per_day(
+    rows: QuerySet[Any], field: str, period: _Period, days: int, zone: tzinfo
+) -> list[DayCount]:
+    """How many rows per day of the period, the day taken in the viewer's time zone by the
+    database (``TruncDate`` with ``tzinfo``, on SQLite and PostgreSQL alike); days without
+    any row are there with 0."""
+    counts = dict(
+        rows.filter(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+        .order_by()
+        .annotate(day=TruncDate(field, tzinfo=zone))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    every_day = (period.first_day + timedelta(days=i) for i in range(days))
+    return [DayCount(day, counts.get(day, 0)) for day in every_day]
+
+
+def _in(rows: QuerySet[Any], field: str, start: datetime, end: datetime) -> int:
+    return rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).count()
+
+
+def dashboard_figures(*, days: int = DEFAULT_PERIOD, recent: int = 10) -> DashboardFigures:
+    """The home page's figures over the last ``days`` of the viewer's calendar (their time
+    zone: the active one), each compared with the period before."""
+    zone = timezone.get_current_timezone()
+    period = _period(days, zone)
+    activity = Event.objects.filter(activity_condition())
+    new_per_day = _per_day(Contact.objects.all(), "created_at", period, days, zone)
+    activity_per_day = _per_day(activity, "occurred_at", period, days, zone)
     counts = dict(
         Contact.objects.order_by()
         .values_list("stage")
         .annotate(n=Count("id"))
         .values_list("stage", "n")
     )
+    total = sum(counts.values())
+    then = period.previous_end
     return DashboardFigures(
-        contacts=sum(counts.values()),
-        contacts_new=Contact.objects.filter(created_at__gte=since).count(),
-        companies=Company.objects.count(),
-        events_recent=Event.objects.filter(occurred_at__gte=since).count(),
-        per_stage=[StageCount(s.value, str(s.label), counts.get(s.value, 0)) for s in Stage],
+        days=days,
+        first_day=period.first_day,
+        contacts=trend(total, Contact.objects.filter(created_at__lt=then).count()),
+        contacts_new=trend(
+            sum(d.count for d in new_per_day),
+            _in(Contact.objects.all(), "created_at", period.previous_start, then),
+        ),
+        companies=trend(
+            Company.objects.count(), Company.objects.filter(created_at__lt=then).count()
+        ),
+        activity=trend(
+            sum(d.count for d in activity_per_day),
+            _in(activity, "occurred_at", period.previous_start, then),
+        ),
+        new_per_day=new_per_day,
+        activity_per_day=activity_per_day,
+        per_stage=[
+            StageCount(
+                s.value,
+                str(s.label),
+                counts.get(s.value, 0),
+                percent(counts.get(s.value, 0), total) if total else 0,
+            )
+            for s in Stage
+        ],
         recent_contacts=list(
             Contact.objects.select_related("company", "owner").order_by("-created_at", "-id")[
                 :recent

@@ -14,15 +14,15 @@ from django.utils.translation import gettext
 
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import Actor, audit_record
-from tendril.contacts.changes import change_events, changes_apply, consent_event, created_event
-from tendril.contacts.cleaning import (
-    COMPANY_KEYS,
-    contact_clean,
-    domain_clean,
-    email_clean,
-    text_clean,
-    whole_number_clean,
+from tendril.contacts.changes import (
+    actor_of,
+    change_events,
+    changes_apply,
+    consent_event,
+    created_event,
+    user_name,
 )
+from tendril.contacts.cleaning import contact_clean, email_clean
 from tendril.contacts.freemail import email_domain, is_company_domain
 from tendril.contacts.models import (
     Company,
@@ -35,7 +35,6 @@ from tendril.contacts.models import (
 )
 from tendril.contacts.search import (
     SEARCHED_FIELDS,
-    company_contacts_refresh,
     company_names,
     company_search_apply,
     contact_search_apply,
@@ -267,114 +266,6 @@ def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
     return existing
 
 
-# --- Companies edited by people (UI and API) ---------------------------------------------------
-
-
-def _company_values(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
-    """Clean the given keys of a company body; without ``partial`` the name must be there."""
-    unknown = set(data) - COMPANY_KEYS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise InvalidInput(gettext("unknown company field '%(name)s'") % {"name": name}, field=name)
-    values: dict[str, Any] = {}
-    if "name" in data or not partial:
-        values["name"] = text_clean(data.get("name"), field="name", max_length=200)
-        if not values["name"]:
-            raise InvalidInput(gettext("Give the company a name."), field="name")
-    if "domain" in data:
-        values["domain"] = domain_clean(data["domain"], field="domain")
-    if "industry" in data:
-        values["industry"] = text_clean(data["industry"], field="industry", max_length=100)
-    if "employees" in data:
-        values["employees"] = whole_number_clean(data["employees"], field="employees")
-    return values
-
-
-def _company_taken(company: Company) -> Conflict | None:
-    """The conflict with another company that saving ``company`` would run into, if any: its
-    domain, or (without a domain) its name among the companies without one."""
-    others = Company.objects.exclude(pk=company.pk)
-    if company.domain:
-        if others.filter(domain=company.domain).exists():
-            return Conflict(gettext("Another company already uses this domain."), field="domain")
-    elif others.filter(domain__isnull=True, name_key=company.name_key).exists():
-        return Conflict(
-            gettext(
-                "Another company without a domain already has this name. Give this one its "
-                "domain, or use that company."
-            ),
-            field="name",
-        )
-    return None
-
-
-def _company_save(company: Company) -> None:
-    """Save, answering a taken domain or name with a conflict on that field. The unique
-    constraints decide races: a concurrent writer that saved first makes this insert fail, and
-    the check after the failure names what it took, never a 500."""
-    taken = _company_taken(company)
-    if taken is not None:
-        raise taken
-    try:
-        with transaction.atomic():
-            company.save()
-    except IntegrityError:
-        taken = _company_taken(company)
-        if taken is None:
-            raise
-        raise taken from None
-
-
-def company_create(*, data: Mapping[str, Any], by: Actor) -> Company:
-    """A company someone entered by hand: a name, and a domain no other company has."""
-    values = _company_values(data, partial=False)
-    with transaction.atomic():
-        company = company_build(
-            name=values["name"],
-            domain=values.get("domain"),
-            now=clock.now(),
-            industry=values.get("industry", ""),
-            employees=values.get("employees"),
-        )
-        _company_save(company)
-        audit_record(
-            actor=by,
-            action="company.create",
-            target_type="company",
-            target_id=company.pk,
-            detail={"name": company.name, "domain": company.domain},
-        )
-    return company
-
-
-def company_update(*, company: Company, data: Mapping[str, Any], by: Actor) -> Company:
-    """Change the given fields. A new name goes into the search text of the company and of its
-    contacts, so searching for the new name finds them."""
-    values = _company_values(data, partial=True)
-    with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=company.pk)
-        changed = sorted(name for name, value in values.items() if getattr(company, name) != value)
-        if not changed:
-            return company
-        for name in changed:
-            setattr(company, name, values[name])
-        company.name_key = company_name_key(company.name)
-        company_search_apply(company)
-        company.updated_at = clock.now()
-        _company_save(company)
-        if "name" in changed:
-            # A contact's search text carries its company's name (not its domain).
-            company_contacts_refresh(company.pk)
-        audit_record(
-            actor=by,
-            action="company.update",
-            target_type="company",
-            target_id=company.pk,
-            detail={"changed": changed},
-        )
-    return company
-
-
 def _owner(owner_id: int | None) -> User | None:
     if owner_id is None:
         return None
@@ -387,7 +278,7 @@ def _owner(owner_id: int | None) -> User | None:
 
 
 def consent_set(
-    *, contact: Contact, channel: str, status: str, method: str, note: str = ""
+    *, contact: Contact, channel: str, status: str, method: str, by: Actor, note: str = ""
 ) -> Consent | None:
     """Record permission for one channel; returns the row, or None when nothing changed.
 
@@ -408,7 +299,9 @@ def consent_set(
                 "note": note[:200],
             },
         )
-        kind, properties = consent_event(channel=channel, status=status, method=method)
+        kind, properties = consent_event(
+            channel=channel, status=status, method=method, actor=actor_of(by, method=method)
+        )
         event_record(contact_id=contact.pk, type=kind, properties=properties)
         return consent
 
@@ -430,9 +323,9 @@ def _apply(contact: Contact, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def _consents_apply(contact: Contact, values: Mapping[str, Any], *, method: str) -> None:
+def _consents_apply(contact: Contact, values: Mapping[str, Any], *, by: Actor, method: str) -> None:
     for channel, status in values.get("consent", {}).items():
-        consent_set(contact=contact, channel=channel, status=status, method=method)
+        consent_set(contact=contact, channel=channel, status=status, method=method, by=by)
 
 
 def _save_unique(contact: Contact) -> None:
@@ -480,9 +373,9 @@ def _create(values: Mapping[str, Any], *, by: Actor, method: str) -> Contact:
         contact.owner = by
     _apply(contact, {**values, "company": values.get("company")})
     _save_unique(contact)
-    kind, properties = created_event(source=contact.source)
+    kind, properties = created_event(source=contact.source, actor=actor_of(by, method=method))
     event_record(contact_id=contact.pk, type=kind, properties=properties)
-    _consents_apply(contact, values, method=method)
+    _consents_apply(contact, values, by=by, method=method)
     return contact
 
 
@@ -493,7 +386,7 @@ def contact_update(
     values = contact_clean(data, custom_field_definitions(), partial=True)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().get(pk=contact.pk)
-        previous_stage = contact.stage
+        previous_stage, previous_fields = contact.stage, contact.fields
         changed = []
         if "email" in values and values["email"] != contact.email:
             if Contact.objects.filter(email=values["email"]).exclude(pk=contact.pk).exists():
@@ -505,17 +398,21 @@ def contact_update(
             contact.updated_at = clock.now()
             _save_unique(contact)
         # The owner row is read only when the owner changed: most updates do not touch it.
-        owner = contact.owner.email if "owner" in changed and contact.owner else None
+        owner = contact.owner if "owner" in changed else None
         events = change_events(
             changed=changed,
             previous_stage=previous_stage,
             stage=contact.stage,
-            owner_email=owner,
+            owner_email=owner.email if owner else None,
+            owner_name=user_name(owner) if owner else None,
+            previous_fields=previous_fields,
+            fields=contact.fields,
             method=method,
+            actor=actor_of(by, method=method),
         )
         for kind, properties in events:
             event_record(contact_id=contact.pk, type=kind, properties=properties)
-        _consents_apply(contact, values, method=method)
+        _consents_apply(contact, values, by=by, method=method)
     return contact
 
 
@@ -534,7 +431,7 @@ def contact_upsert(
     return contact_update(contact=existing, data=body, by=by, method=method), False
 
 
-def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str, int]:
+def contacts_ensure_by_email(*, emails: Iterable[str], source: str, by: Actor) -> dict[str, int]:
     """Contact id per email, creating bare contacts for the unknown ones (event ingest).
 
     Exact under concurrency: the insert skips emails another transaction created meanwhile
@@ -575,7 +472,9 @@ def contacts_ensure_by_email(*, emails: Iterable[str], source: str) -> dict[str,
             [
                 (cid, "", kind, properties, at, at, EventSource.SYSTEM)
                 for cid in created.values()
-                for kind, properties in [created_event(source=source)]
+                for kind, properties in [
+                    created_event(source=source, actor=actor_of(by, method=source))
+                ]
             ],
         )
         found.update(created)

@@ -44,9 +44,11 @@ class RowRules:
         self.width = len(headers)
         self.unnamed = [i for i, header in enumerate(headers) if not header]
         self.customs = custom_field_definitions()
-        users = User.objects.filter(is_active=True).values_list("email", "id")
-        self.owners = {email.lower(): pk for email, pk in users}
+        users = list(User.objects.filter(is_active=True).values_list("email", "id", "first_name"))
+        self.owners = {email.lower(): pk for email, pk, _ in users}
         self.owner_emails = {pk: email for email, pk in self.owners.items()}
+        # How the timeline names an owner the import assigns: first name, else email.
+        self.owner_names = {pk: first.strip() or email for email, pk, first in users}
         self.stages = {v: v for v in Stage.values} | {
             str(label).lower(): value for value, label in Stage.choices
         }

@@ -14,6 +14,7 @@ from tendril.contacts.changes import (
     changes_apply,
     consent_event,
     created_event,
+    import_actor,
 )
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
@@ -44,6 +45,8 @@ class ChunkWriter:
         self.rules = rules
         self.source = source
         self.job_id = job_id  # the import: the contacts it creates are tagged with it
+        # The events it writes name it: "Import of leads.csv created the contact".
+        self.actor = import_actor(job_id=job_id, file_name=file_name)
 
     def write(self, chunk: dict[str, dict[str, Any]]) -> int:
         """Upsert one chunk (email → values) in one transaction; returns how many contacts it
@@ -88,7 +91,9 @@ class ChunkWriter:
         ids = dict(
             Contact.objects.filter(email__in=[row[0] for row in new]).values_list("email", "id")
         )
-        events: list[_NewEvent] = [(ids[row[0]], *created_event(source=row[4])) for row in new]
+        events: list[_NewEvent] = [
+            (ids[row[0]], *created_event(source=row[4], actor=self.actor)) for row in new
+        ]
         events += self._update(chunk, existing, companies, names, now)
         ids.update((email, contact.pk) for email, contact in existing.items())
         events += self._consents(chunk, ids, now)
@@ -112,7 +117,7 @@ class ChunkWriter:
         written: set[str] = set()
         for email, contact in existing.items():
             values = chunk[email]
-            previous_stage = contact.stage
+            previous_stage, previous_fields = contact.stage, contact.fields
             changed = changes_apply(contact, values)
             company = companies.get(email)
             if company is not None and company != contact.company_id:
@@ -126,15 +131,19 @@ class ChunkWriter:
             contact.updated_at = now
             changed_contacts.append(contact)
             written.update(changed)
-            owner = self.rules.owner_emails.get(contact.owner_id or 0)
+            owner = contact.owner_id or 0
             events += [
                 (contact.pk, kind, properties)
                 for kind, properties in change_events(
                     changed=changed,
                     previous_stage=previous_stage,
                     stage=contact.stage,
-                    owner_email=owner,
+                    owner_email=self.rules.owner_emails.get(owner),
+                    owner_name=self.rules.owner_names.get(owner),
+                    previous_fields=previous_fields,
+                    fields=contact.fields,
                     method=EventSource.IMPORT,
+                    actor=self.actor,
                 )
             ]
         if changed_contacts:
@@ -190,7 +199,12 @@ class ChunkWriter:
                 channel=Channel.EMAIL,
             ).update(status=status, given_at=now, method=method, note="")
         return [
-            (cid, *consent_event(channel=Channel.EMAIL, status=status, method=method))
+            (
+                cid,
+                *consent_event(
+                    channel=Channel.EMAIL, status=status, method=method, actor=self.actor
+                ),
+            )
             for cid, status in changed.items()
         ]
 

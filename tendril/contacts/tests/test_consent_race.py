@@ -23,7 +23,9 @@ def test_one_consent_granted_by_many_writers_at_once_is_recorded_once():
         try:
             barrier.wait()
             results.append(
-                consent_set(contact=contact, channel="email", status="granted", method="ui")
+                consent_set(
+                    contact=contact, channel="email", status="granted", method="ui", by=None
+                )
             )
         finally:
             connections.close_all()

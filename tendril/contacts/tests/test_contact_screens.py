@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _rows(html: str) -> int:
     """Contacts shown in the results table."""
-    return html.count("<tr data-contact=")
+    return html.count('<td><a href="/contacts/') // 2 if "<tbody>" in html else 0
 
 
 def test_contact_search_finds_by_company_name(client: Client, marketer: User) -> None:
@@ -103,10 +103,10 @@ def test_contact_list_page_works_as_a_plain_form_and_links_import_and_export(
     client.force_login(marketer)
     html = client.get("/contacts/").content.decode()
 
-    assert '<form id="contact-filters" class="filters" method="get" action="/contacts/"' in html
+    assert '<form class="filters" method="get" action="/contacts/"' in html
     assert 'hx-get="/contacts/"' in html
     assert 'href="/contacts/import/"' in html
-    assert 'href="/contacts/export.csv?' in html
+    assert 'href="/contacts/export.csv"' in html
 
 
 def test_contact_page_shows_fields_company_custom_values_and_consent(
@@ -157,7 +157,8 @@ def test_editing_a_contact_saves_it_and_records_the_stage_change(
     contact.refresh_from_db()
     assert (contact.first_name, contact.stage, contact.owner_id) == ("Ana", "sql", sales_rep.pk)
     changed = Event.objects.get(contact_id=contact.pk, type="stage_changed")
-    assert changed.properties == {"from": "lead", "to": "sql", "by": "ui"}
+    actor = {"kind": "user", "id": marketer.pk, "name": "Marketer"}
+    assert changed.properties == {"from": "lead", "to": "sql", "by": "ui", "actor": actor}
 
 
 def test_editing_a_contact_with_a_bad_number_shows_the_error(
@@ -247,7 +248,7 @@ def test_timeline_tells_events_in_plain_words(client: Client, marketer: User) ->
     event_record(contact_id=contact.pk, type="page_view", properties={"url": "https://a.test/p"})
     event_record(contact_id=contact.pk, type="form_submit", properties={"form": "newsletter"})
     event_record(contact_id=contact.pk, type="custom:webinar_joined", properties={"topic": "AI"})
-    consent_set(contact=contact, channel="email", status="granted", method="form")
+    consent_set(contact=contact, channel="email", status="granted", method="form", by=None)
 
     client.force_login(marketer)
     html = client.get(f"/contacts/{contact.pk}/").content.decode()
@@ -256,9 +257,9 @@ def test_timeline_tells_events_in_plain_words(client: Client, marketer: User) ->
     assert "Submitted form newsletter" in html
     assert "webinar joined" in html
     assert "topic: AI" in html
-    assert "Email consent granted (form)" in html
+    assert "Email consent was granted" in html
     assert "Became a contact" in html
-    assert html.index("Email consent granted") < html.index("Viewed https://a.test/p")
+    assert html.index("Email consent was granted") < html.index("Viewed https://a.test/p")
 
 
 def test_timeline_shows_fifty_events_and_loads_more(client: Client, marketer: User) -> None:

@@ -1,5 +1,4 @@
-"""Contact screens: one person's page, consent, timeline and GDPR (the list is in
-``contact_list``)."""
+"""Contact screens: the searchable list, one person's page, consent, timeline and GDPR."""
 
 from __future__ import annotations
 
@@ -11,36 +10,50 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tendril.accounts import selectors as account_selectors
+from tendril.accounts.models import User
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts import selectors, services
-from tendril.contacts.forms import ContactEditForm
+from tendril.contacts.forms import ContactEditForm, ContactFilterForm
 from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
-from tendril.contacts.views.contact_list import owners
+from tendril.contacts.selectors import ContactFilters
+from tendril.contacts.views.timeline import timeline_context
 from tendril.core.errors import DomainError
-from tendril.core.pagination import offset_clamp
-from tendril.ui.views import confirm_page, confirmed, found, is_htmx, role_required
+from tendril.ui.views import confirm_page, confirmed, found, is_htmx, paginate, role_required
 
-TIMELINE_PAGE = 50
-
-
-def _timeline(contact: Contact, offset: int) -> dict[str, Any]:
-    rows = list(selectors.contact_timeline(contact=contact)[offset : offset + TIMELINE_PAGE + 1])
-    more = len(rows) > TIMELINE_PAGE
-    return {
-        "events": rows[:TIMELINE_PAGE],
-        "next_offset": offset + TIMELINE_PAGE if more else None,
-        "offset": offset,
-    }
+def _owners() -> list[User]:
+    return list(account_selectors.user_list(active_only=True))
 
 
-def _offset(request: HttpRequest) -> int:
-    try:
-        return offset_clamp(int(request.GET.get("offset", 0)))
-    except ValueError:
-        return 0
+def _filters(form: ContactFilterForm) -> ContactFilters:
+    """The selector's filters from the form; a value the form refuses is simply ignored."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return ContactFilters(
+        q=data.get("q") or None,
+        stage=data.get("stage") or None,
+        grade=data.get("grade") or None,
+        owner=data.get("owner"),
+        source=data.get("source") or None,
+    )
+
+
+@login_required
+def contact_list(request: AuthedRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET, owners=_owners(), sources=selectors.contact_source_list())
+    page = paginate(request, selectors.contact_list(filters=_filters(form)))
+    context = {"form": form, "page": page}
+    if is_htmx(request):
+        response = render(request, "contacts/_contact_results.html", context)
+    else:
+        response = render(request, "contacts/contact_list.html", context)
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
@@ -55,7 +68,7 @@ def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
 
 def _edit_form(contact: Contact, data: Any = None) -> ContactEditForm:
     definitions = list(selectors.custom_field_list())
-    return ContactEditForm(data, contact=contact, definitions=definitions, owners=owners())
+    return ContactEditForm(data, contact=contact, definitions=definitions, owners=_owners())
 
 
 def _contact_page(
@@ -74,7 +87,7 @@ def _contact_page(
         "custom_values": custom_values,
         "consents": _consent_rows(contact),
         "statuses": ConsentStatus.choices,
-        **_timeline(contact, _offset(request)),
+        **timeline_context(request, contact),
     }
     return render(request, "contacts/contact_detail.html", context, status=status)
 
@@ -107,7 +120,7 @@ def contact_timeline(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "contacts/_timeline.html",
-        {"contact": contact, **_timeline(contact, _offset(request))},
+        {"contact": contact, **timeline_context(request, contact)},
     )
 
 
@@ -120,7 +133,9 @@ def contact_consent(request: AuthedRequest, pk: int) -> HttpResponse:
     if channel not in Channel.values or status not in ConsentStatus.values:
         messages.error(request, _("Choose a channel and whether consent is granted or denied."))
         return redirect("contacts:contact_detail", pk=contact.pk)
-    changed = services.consent_set(contact=contact, channel=channel, status=status, method="ui")
+    changed = services.consent_set(
+        contact=contact, channel=channel, status=status, method="ui", by=request.user
+    )
     if changed is not None:
         messages.success(
             request,
