@@ -171,7 +171,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     rate = args.rows / took
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"Import of {args.rows:,} rows ({size_mb:.0f} MB CSV, {bad:,} bad rows) on {engine}")
-    print(f"  created {report['created']:,}, updated {report['updated']:,}, "
+    print(f"  {report['rows']:,} rows read: created {report['created']:,}, "
+          f"updated {report['updated']:,}, merged {report['merged']:,}, "
           f"rejected {report['rejected_count']:,}; {Contact.objects.count():,} contacts, "
           f"{Company.objects.count():,} companies")  # fmt: skip
     print(f"  import:   {took:8.1f} s  {rate:10,.0f} rows/s")
@@ -180,6 +181,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     print(f"  RSS before import {rss_before:.0f} MB; peak sampled VmRSS {sampled:.0f} MB; "
           f"peak ru_maxrss {peak_rss_mb():.0f} MB")  # fmt: skip
     assert report["rejected_count"] == bad, "the bad rows should be exactly the rejected ones"
+    counted = report["created"] + report["updated"] + report["merged"] + report["rejected_count"]
+    assert counted == report["rows"] == args.rows, "every row read is counted once"
     if args.reimport:
         report, took, sampled = timed_import()
         print(f"  re-import (every row an update): {took:.1f} s  {args.rows / took:,.0f} rows/s, "

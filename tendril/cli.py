@@ -251,14 +251,16 @@ def cmd_import_contacts(args: argparse.Namespace) -> None:
 
 def cmd_export_contacts(args: argparse.Namespace) -> None:
     from tendril.contacts.exporter import export_contacts
+    from tendril.contacts.selectors import ContactFilters, contact_list
 
     _check_migrated()
     progress = Progress("contacts")
+    contacts = contact_list(filters=ContactFilters(segment=args.segment))
     if args.output in (None, "-"):
-        count = export_contacts(out=sys.stdout, segment=args.segment, progress=progress)
+        count = export_contacts(out=sys.stdout, contacts=contacts, progress=progress)
     else:
         with open(args.output, "w", newline="", encoding="utf-8") as out:
-            count = export_contacts(out=out, segment=args.segment, progress=progress)
+            count = export_contacts(out=out, contacts=contacts, progress=progress)
     print(f"Exported {count:,} contacts", file=sys.stderr)
 
 

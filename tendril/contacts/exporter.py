@@ -1,6 +1,7 @@
-"""CSV export of contacts: one row per contact, one column per custom field.
+"""CSV export of contacts: one row per contact of a list (every contact, or the ones a view of
+the contact list matches, in its order), one column per field (or the view's columns only).
 
-The columns are the ones the importer reads back (an export re-imported gives the same
+The full set of columns is the one the importer reads back (an export re-imported gives the same
 contacts); score, created_at and last_seen_at are Tendril's own figures, skipped on import.
 A cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) is
 written with a leading ``'``, which the importer takes off again.
@@ -9,13 +10,13 @@ written with a leading ``'``, which the importer takes off again.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from tendril.contacts.models import Channel, Consent, CustomField
+from tendril.contacts.models import Channel, Consent, Contact, CustomField
 from tendril.contacts.selectors import ContactFilters, contact_list
 
 COLUMNS = [
@@ -54,32 +55,44 @@ def _cell(value: Any) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def export_rows(*, segment: int | None = None) -> Iterator[list[str]]:
+def export_rows(
+    *, contacts: QuerySet[Contact] | None = None, columns: Sequence[str] | None = None
+) -> Iterator[list[str]]:
     """The header row, then one row per contact, read in chunks (memory stays flat).
 
-    ``segment`` goes through ``contact_list``: until segments exist no contact is in one.
+    ``contacts`` in their order (a filtered, sorted list; default every contact, newest
+    first); ``columns`` names the CSV columns, from ``COLUMNS`` and the custom field keys
+    (default all of them: the file then imports back into the same contacts).
     """
     keys = list(CustomField.objects.order_by("key").values_list("key", flat=True))
-    yield COLUMNS + keys
-    consent = Consent.objects.filter(contact=OuterRef("pk"), channel=Channel.EMAIL)
-    contacts = (
-        contact_list(filters=ContactFilters(segment=segment))
-        .annotate(email_consent=Subquery(consent.values("status")[:1]))
-        .values(*[_VALUES.get(c, c) for c in COLUMNS], "fields")
+    header = (
+        COLUMNS + keys if columns is None else [c for c in columns if c in COLUMNS or c in keys]
     )
-    for contact in contacts.iterator(chunk_size=CHUNK):
+    yield header
+    standard = [c for c in header if c in COLUMNS]
+    if contacts is None:
+        contacts = contact_list(filters=ContactFilters())
+    if "email_consent" in standard:
+        consent = Consent.objects.filter(contact=OuterRef("pk"), channel=Channel.EMAIL)
+        contacts = contacts.annotate(email_consent=Subquery(consent.values("status")[:1]))
+    rows = contacts.values(*[_VALUES.get(c, c) for c in standard], "fields")
+    for contact in rows.iterator(chunk_size=CHUNK):
         fields = contact["fields"] or {}
-        row = [_cell(contact[_VALUES.get(c, c)]) for c in COLUMNS]
-        yield row + [_cell(fields.get(key)) for key in keys]
+        cells = {c: contact[_VALUES.get(c, c)] for c in standard}
+        yield [_cell(cells[c] if c in cells else fields.get(c)) for c in header]
 
 
 def export_contacts(
-    *, out: TextIO, segment: int | None = None, progress: Callable[[int], None] | None = None
+    *,
+    out: TextIO,
+    contacts: QuerySet[Contact] | None = None,
+    columns: Sequence[str] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the CSV to ``out``; returns how many contacts were written."""
+    """Write the CSV to ``out`` (see ``export_rows``); returns how many contacts were written."""
     writer = csv.writer(out)
     count = 0
-    for count, row in enumerate(export_rows(segment=segment)):
+    for count, row in enumerate(export_rows(contacts=contacts, columns=columns)):
         writer.writerow(row)
         if progress is not None and count and count % PROGRESS_EVERY == 0:
             progress(count)

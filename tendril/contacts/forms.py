@@ -6,14 +6,28 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tendril.accounts.models import User
-from tendril.contacts.models import Contact, CustomField, FieldType, Stage
+from tendril.contacts.models import (
+    ConsentStatus,
+    Contact,
+    CustomField,
+    FieldType,
+    Language,
+    Stage,
+)
+from tendril.contacts.services import company_name_key
 
 CUSTOM_PREFIX = "cf_"
 GRADES = [("", _("Any grade")), ("hot", _("Hot")), ("warm", _("Warm")), ("cold", _("Cold"))]
-STANDARD_FIELDS = ("first_name", "last_name", "phone", "stage", "owner")
+# The contact's own fields in the order the screens show them.
+STANDARD_FIELDS = ("first_name", "last_name", "phone", "company", "language", "stage", "owner")
+# The ones the service takes as the form cleaned them (the company is sent only when changed).
+PLAIN_FIELDS = ("first_name", "last_name", "phone", "stage", "owner")
+# The id of the <datalist> the company input suggests existing companies from.
+COMPANY_OPTIONS = "company-options"
 
 
 def _choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
@@ -55,9 +69,38 @@ def _custom_form_field(definition: CustomField) -> forms.Field:
 
 
 class ContactEditForm(forms.Form):
+    """A contact's fields, custom fields included, as the contact page edits them; the base of
+    the "New contact" form, so both screens show and send the same fields the same way."""
+
     first_name = forms.CharField(required=False, label=_("First name"))
     last_name = forms.CharField(required=False, label=_("Last name"))
     phone = forms.CharField(required=False, label=_("Phone"))
+    company = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Company"),
+        help_text=_(
+            "Choose a company or type the name of a new one. Left empty, the company of the "
+            "email address's domain is used."
+        ),
+        # As the name is typed, htmx fills the <datalist> with the companies it matches.
+        widget=forms.TextInput(
+            attrs={
+                "list": COMPANY_OPTIONS,
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("contacts:company_suggest"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{COMPANY_OPTIONS}",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    language = forms.ChoiceField(
+        required=False,
+        label=_("Language"),
+        choices=[("", _("Not set")), *Language.choices],
+        help_text=_("The language of the emails this person gets, and the order of their name."),
+    )
     stage = forms.ChoiceField(choices=Stage.choices, label=_("Stage"))
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Owner"))
 
@@ -73,6 +116,8 @@ class ContactEditForm(forms.Form):
             "first_name": contact.first_name,
             "last_name": contact.last_name,
             "phone": contact.phone,
+            "company": contact.company.name if contact.company else "",
+            "language": contact.language,
             "stage": contact.stage,
             "owner": contact.owner_id,
         }
@@ -93,8 +138,14 @@ class ContactEditForm(forms.Form):
         return [self[name] for name in STANDARD_FIELDS]
 
     def service_data(self) -> dict[str, Any]:
-        """The body for ``contact_update``; empty custom values clear the field."""
-        data = {name: self.cleaned_data[name] for name in STANDARD_FIELDS}
+        """The body for ``contact_update``; empty custom values clear the field. The company
+        goes only when its name was changed: an unchanged name must not move the contact to
+        another company of the same name."""
+        data = {name: self.cleaned_data[name] for name in PLAIN_FIELDS}
+        data["language"] = self.cleaned_data["language"] or None
+        company = self.cleaned_data["company"]
+        if company_name_key(company) != company_name_key(self.initial["company"]):
+            data["company"] = {"name": company} if company else None
         values: dict[str, Any] = {}
         for definition in self.definitions:
             value = self.cleaned_data[CUSTOM_PREFIX + definition.key]
@@ -111,7 +162,56 @@ class ContactEditForm(forms.Form):
         name = field or ""
         if name.startswith("fields."):
             name = CUSTOM_PREFIX + name.removeprefix("fields.")
+        elif name.startswith("company."):
+            name = "company"
+        elif name.startswith("consent."):
+            name = "email_consent"
         self.add_error(name if name in self.fields else None, message)
+
+
+class ContactCreateForm(ContactEditForm):
+    """The "New contact" form: the edit form's fields, and the email and email consent a
+    contact is created with."""
+
+    email = forms.CharField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+    email_consent = forms.ChoiceField(
+        required=False,
+        label=_("Email consent"),
+        choices=[("", _("Not asked")), *ConsentStatus.choices],
+    )
+
+    def standard_fields(self) -> list[forms.BoundField]:
+        return [self["email"], *super().standard_fields(), self["email_consent"]]
+
+    def service_data(self) -> dict[str, Any]:
+        """The body for ``contact_create``."""
+        data = super().service_data()
+        data["email"] = self.cleaned_data["email"]
+        if self.cleaned_data["email_consent"]:
+            data["consent"] = {"email": self.cleaned_data["email_consent"]}
+        return data
+
+
+class CompanyForm(forms.Form):
+    """A company's own fields, for the "New company" and "Edit company" screens."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Give the company a name.")},
+    )
+    domain = forms.CharField(
+        label=_("Domain"),
+        required=False,
+        max_length=253,
+        help_text=_("Like acme.com: http://, www. and any path are left out."),
+    )
+    industry = forms.CharField(label=_("Industry"), required=False, max_length=100)
+    employees = forms.IntegerField(
+        label=_("Employees"), required=False, min_value=0, max_value=2_000_000_000
+    )
 
 
 class CustomFieldForm(forms.Form):
@@ -142,3 +242,11 @@ class UploadForm(forms.Form):
             "UTF-8 or Windows-1252."
         ),
     )
+
+
+class SavedViewForm(forms.Form):
+    """Naming the contact list as it is shown now (its filters, columns and sort come along as
+    hidden fields); the saved views service checks the name."""
+
+    name = forms.CharField(label=_("View name"), max_length=100)
+    shared = forms.BooleanField(label=_("Share with the team"), required=False)

@@ -82,7 +82,7 @@ ContactOrder = Literal[
     "-email",
 ]
 CONTACT_ORDERS: tuple[str, ...] = get_args(ContactOrder)
-DEFAULT_ORDER = "-created_at"
+DEFAULT_ORDER: ContactOrder = "-created_at"
 
 
 def contact_order_check(order: str) -> str:
@@ -181,6 +181,26 @@ def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:
     return first_or_not_found(
         company_list().filter(pk=company_id), _("no company with id %(id)s") % {"id": company_id}
     )
+
+
+@dataclass(frozen=True)
+class CompanyActivity:
+    contact: Contact
+    event: Event
+
+
+def company_activity(*, company: Company, limit: int) -> list[CompanyActivity]:
+    """The latest events of the company's contacts, newest first, each with its contact."""
+    members = Contact.objects.filter(company_id=company.pk).values("pk")
+    events = list(
+        Event.objects.filter(contact_id__in=members).order_by("-occurred_at", "-id")[:limit]
+    )
+    contacts = Contact.objects.in_bulk({e.contact_id for e in events if e.contact_id})
+    return [
+        CompanyActivity(contacts[e.contact_id], e)
+        for e in events
+        if e.contact_id in contacts  # erased between the two reads
+    ]
 
 
 def custom_field_list() -> QuerySet[CustomField]:

@@ -22,7 +22,14 @@ from tendril.contacts.changes import (
     created_event,
     user_name,
 )
-from tendril.contacts.cleaning import contact_clean, email_clean
+from tendril.contacts.cleaning import (
+    COMPANY_KEYS,
+    contact_clean,
+    domain_clean,
+    email_clean,
+    text_clean,
+    whole_number_clean,
+)
 from tendril.contacts.freemail import email_domain, is_company_domain
 from tendril.contacts.models import (
     Company,
@@ -35,6 +42,7 @@ from tendril.contacts.models import (
 )
 from tendril.contacts.search import (
     SEARCHED_FIELDS,
+    company_contacts_refresh,
     company_names,
     company_search_apply,
     contact_search_apply,
@@ -264,6 +272,114 @@ def companies_for_domains(domains: Iterable[str]) -> dict[str, int]:
         created = Company.objects.filter(domain__in=missing).values_list("domain", "id")
         existing.update((domain, pk) for domain, pk in created if domain)
     return existing
+
+
+# --- Companies edited by people (UI and API) ---------------------------------------------------
+
+
+def _company_values(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Clean the given keys of a company body; without ``partial`` the name must be there."""
+    unknown = set(data) - COMPANY_KEYS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidInput(gettext("unknown company field '%(name)s'") % {"name": name}, field=name)
+    values: dict[str, Any] = {}
+    if "name" in data or not partial:
+        values["name"] = text_clean(data.get("name"), field="name", max_length=200)
+        if not values["name"]:
+            raise InvalidInput(gettext("Give the company a name."), field="name")
+    if "domain" in data:
+        values["domain"] = domain_clean(data["domain"], field="domain")
+    if "industry" in data:
+        values["industry"] = text_clean(data["industry"], field="industry", max_length=100)
+    if "employees" in data:
+        values["employees"] = whole_number_clean(data["employees"], field="employees")
+    return values
+
+
+def _company_taken(company: Company) -> Conflict | None:
+    """The conflict with another company that saving ``company`` would run into, if any: its
+    domain, or (without a domain) its name among the companies without one."""
+    others = Company.objects.exclude(pk=company.pk)
+    if company.domain:
+        if others.filter(domain=company.domain).exists():
+            return Conflict(gettext("Another company already uses this domain."), field="domain")
+    elif others.filter(domain__isnull=True, name_key=company.name_key).exists():
+        return Conflict(
+            gettext(
+                "Another company without a domain already has this name. Give this one its "
+                "domain, or use that company."
+            ),
+            field="name",
+        )
+    return None
+
+
+def _company_save(company: Company) -> None:
+    """Save, answering a taken domain or name with a conflict on that field. The unique
+    constraints decide races: a concurrent writer that saved first makes this insert fail, and
+    the check after the failure names what it took, never a 500."""
+    taken = _company_taken(company)
+    if taken is not None:
+        raise taken
+    try:
+        with transaction.atomic():
+            company.save()
+    except IntegrityError:
+        taken = _company_taken(company)
+        if taken is None:
+            raise
+        raise taken from None
+
+
+def company_create(*, data: Mapping[str, Any], by: Actor) -> Company:
+    """A company someone entered by hand: a name, and a domain no other company has."""
+    values = _company_values(data, partial=False)
+    with transaction.atomic():
+        company = company_build(
+            name=values["name"],
+            domain=values.get("domain"),
+            now=clock.now(),
+            industry=values.get("industry", ""),
+            employees=values.get("employees"),
+        )
+        _company_save(company)
+        audit_record(
+            actor=by,
+            action="company.create",
+            target_type="company",
+            target_id=company.pk,
+            detail={"name": company.name, "domain": company.domain},
+        )
+    return company
+
+
+def company_update(*, company: Company, data: Mapping[str, Any], by: Actor) -> Company:
+    """Change the given fields. A new name goes into the search text of the company and of its
+    contacts, so searching for the new name finds them."""
+    values = _company_values(data, partial=True)
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        changed = sorted(name for name, value in values.items() if getattr(company, name) != value)
+        if not changed:
+            return company
+        for name in changed:
+            setattr(company, name, values[name])
+        company.name_key = company_name_key(company.name)
+        company_search_apply(company)
+        company.updated_at = clock.now()
+        _company_save(company)
+        if "name" in changed:
+            # A contact's search text carries its company's name (not its domain).
+            company_contacts_refresh(company.pk)
+        audit_record(
+            actor=by,
+            action="company.update",
+            target_type="company",
+            target_id=company.pk,
+            detail={"changed": changed},
+        )
+    return company
 
 
 def _owner(owner_id: int | None) -> User | None:

@@ -2,14 +2,25 @@
 
 from django.urls import path
 
-from tendril.contacts.views import companies, contacts, custom_fields, dashboard, import_export
+from tendril.contacts.views import (
+    bulk,
+    companies,
+    contact_form,
+    contact_list,
+    contacts,
+    custom_fields,
+    dashboard,
+    import_export,
+    saved_views,
+)
 
 app_name = "contacts"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     # Contacts
-    path("contacts/", contacts.contact_list, name="contact_list"),
+    path("contacts/", contact_list.contact_list, name="contact_list"),
+    path("contacts/new/", contact_form.contact_new, name="contact_new"),
     path("contacts/<int:pk>/", contacts.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/timeline/", contacts.contact_timeline, name="contact_timeline"),
     path("contacts/<int:pk>/consent/", contacts.contact_consent, name="contact_consent"),
@@ -24,9 +35,24 @@ urlpatterns = [
     path("contacts/import/<int:pk>/status/", import_export.import_status, name="import_status"),
     path("contacts/import/<int:pk>/undo/", import_export.import_undo, name="import_undo"),
     path("contacts/export.csv", import_export.export_csv, name="export"),
+    path("contacts/views/", saved_views.saved_view_save, name="saved_view_save"),
+    path(
+        "contacts/views/<int:pk>/update/",
+        saved_views.saved_view_change,
+        name="saved_view_update",
+    ),
+    path(
+        "contacts/views/<int:pk>/delete/", saved_views.saved_view_remove, name="saved_view_delete"
+    ),
+    path("contacts/bulk/", bulk.bulk_start, name="bulk_start"),
+    path("contacts/bulk/<int:pk>/", bulk.bulk_job, name="bulk_job"),
+    path("contacts/bulk/<int:pk>/export.csv", bulk.bulk_job_download, name="bulk_job_download"),
     # Companies
     path("companies/", companies.company_list, name="company_list"),
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
+    path("companies/new/", companies.company_new, name="company_new"),
+    path("companies/<int:pk>/edit/", companies.company_edit, name="company_edit"),
+    path("companies/suggest/", companies.company_suggest, name="company_suggest"),
     # Settings
     path("settings/fields/", custom_fields.custom_fields, name="custom_fields"),
     path(

@@ -3,9 +3,11 @@ apply, each refusal named on its field, and what a rename does to search."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tendril.accounts.models import AuditEntry, User
 from tendril.contacts import services
@@ -14,6 +16,13 @@ from tendril.contacts.services import company_create, company_update, contact_cr
 from tendril.core.errors import Conflict, DomainError, InvalidInput
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages in English, whatever language an earlier test's request left active."""
+    with translation.override("en"):
+        yield
 
 
 def refusal(call: Any, **kwargs: Any) -> DomainError:

@@ -28,6 +28,7 @@ ADMINS = (200, 403, 403)
 PAGES = [
     ("/", EVERYONE),
     ("/contacts/", EVERYONE),
+    ("/contacts/new/", EVERYONE),
     ("/contacts/{contact}/", EVERYONE),
     ("/contacts/{contact}/timeline/", EVERYONE),
     ("/contacts/{contact}/personal-data.json", EVERYONE),
@@ -40,8 +41,17 @@ PAGES = [
     ("/contacts/import/{job}/undo/", (302, 302, 403)),  # waiting: nothing to undo yet
     ("/contacts/import/999999/", (404, 404, 403)),
     ("/contacts/export.csv", MARKETING),
+    ("/contacts/views/", (405, 405, 405)),
+    ("/contacts/views/999999/delete/", (404, 404, 404)),
+    ("/contacts/bulk/", (405, 405, 403)),
+    ("/contacts/bulk/999999/", (404, 404, 403)),
+    ("/contacts/bulk/999999/export.csv", (404, 404, 403)),
     ("/companies/", EVERYONE),
     ("/companies/{company}/", EVERYONE),
+    ("/companies/new/", EVERYONE),
+    ("/companies/{company}/edit/", EVERYONE),
+    ("/companies/999999/edit/", (404, 404, 404)),
+    ("/companies/suggest/", EVERYONE),
     ("/settings/", EVERYONE),
     ("/settings/fields/", MARKETING),
     ("/settings/fields/{field}/delete/", MARKETING),
@@ -91,10 +101,11 @@ SETTINGS_CARDS = {
     "marketer": ["/password/", "/settings/fields/"],
     "sales": ["/password/"],
 }
+# The head of the contact list; its Export link sits with the results, carrying their query.
 LIST_ACTIONS = {
-    "admin": ["/contacts/import/", "/contacts/export.csv"],
-    "marketer": ["/contacts/import/", "/contacts/export.csv"],
-    "sales": [],
+    "admin": ["/contacts/new/", "/contacts/import/"],
+    "marketer": ["/contacts/new/", "/contacts/import/"],
+    "sales": ["/contacts/new/"],
 }
 
 
@@ -179,13 +190,13 @@ def test_each_role_is_shown_only_the_settings_and_actions_it_may_use(
 ) -> None:
     client = _signed_in(users[role])
     settings_page = _section(client.get("/settings/").content.decode(), "<main", "</main>")
-    actions = _section(
-        client.get("/contacts/").content.decode(), '<div class="page-head">', "<form"
-    )
+    contacts = client.get("/contacts/").content.decode()
+    actions = _section(contacts, '<div class="page-head">', "<form")
     contact = client.get(f"/contacts/{ids['contact']}/").content.decode()
 
     assert _links(settings_page) == SETTINGS_CARDS[role]
     assert _links(actions) == LIST_ACTIONS[role]
+    assert ('href="/contacts/export.csv?' in contacts) is (role != "sales")
     assert ("Erase this person" in contact) is (role != "sales")
 
 

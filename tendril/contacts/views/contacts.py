@@ -1,4 +1,5 @@
-"""Contact screens: the searchable list, one person's page, consent, timeline and GDPR."""
+"""Contact screens: one person's page, consent, timeline and GDPR (the list is in
+``contact_list``)."""
 
 from __future__ import annotations
 
@@ -10,50 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tendril.accounts import selectors as account_selectors
-from tendril.accounts.models import User
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts import selectors, services
-from tendril.contacts.forms import ContactEditForm, ContactFilterForm
+from tendril.contacts.forms import ContactEditForm
 from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
-from tendril.contacts.selectors import ContactFilters
+from tendril.contacts.views.contact_list import owners
 from tendril.contacts.views.timeline import timeline_context
 from tendril.core.errors import DomainError
-from tendril.ui.views import confirm_page, confirmed, found, is_htmx, paginate, role_required
-
-def _owners() -> list[User]:
-    return list(account_selectors.user_list(active_only=True))
-
-
-def _filters(form: ContactFilterForm) -> ContactFilters:
-    """The selector's filters from the form; a value the form refuses is simply ignored."""
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    return ContactFilters(
-        q=data.get("q") or None,
-        stage=data.get("stage") or None,
-        grade=data.get("grade") or None,
-        owner=data.get("owner"),
-        source=data.get("source") or None,
-    )
-
-
-@login_required
-def contact_list(request: AuthedRequest) -> HttpResponse:
-    form = ContactFilterForm(request.GET, owners=_owners(), sources=selectors.contact_source_list())
-    page = paginate(request, selectors.contact_list(filters=_filters(form)))
-    context = {"form": form, "page": page}
-    if is_htmx(request):
-        response = render(request, "contacts/_contact_results.html", context)
-    else:
-        response = render(request, "contacts/contact_list.html", context)
-    # The same URL answers a fragment or a page: caches must keep them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+from tendril.ui.views import confirm_page, confirmed, found, is_htmx, role_required
 
 
 def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
@@ -68,7 +36,7 @@ def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
 
 def _edit_form(contact: Contact, data: Any = None) -> ContactEditForm:
     definitions = list(selectors.custom_field_list())
-    return ContactEditForm(data, contact=contact, definitions=definitions, owners=_owners())
+    return ContactEditForm(data, contact=contact, definitions=definitions, owners=owners())
 
 
 def _contact_page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +31,9 @@ from tendril.contacts.importer import (
     mapping_choices,
 )
 from tendril.contacts.importer.jobs import import_upload_expires_at, import_uploads_expire
+from tendril.contacts.listing import export_columns, filters_dump
 from tendril.contacts.models import ImportJob, ImportStatus
+from tendril.contacts.views.contact_list import list_state
 from tendril.core import clock
 from tendril.core.errors import DomainError, InvalidInput
 from tendril.ui.formatting import number
@@ -170,18 +173,27 @@ class _Echo:
 
 @role_required(is_marketing)
 def export_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
-    """All contacts (or one segment's) as CSV, streamed; a BOM first so spreadsheets read the
-    file as UTF-8. ``segment`` filters through ``contact_list``: until segments exist, none."""
+    """The contacts the list shows, as CSV, streamed: the list's search, filters and order come
+    in the query (the Export link carries them), and its columns when the link names them
+    (every column otherwise, which imports back). A BOM first so spreadsheets read the file as
+    UTF-8. ``segment`` filters through ``contact_list``: until segments exist, none."""
     raw = request.GET.get("segment", "").strip()
     if raw and not raw.isdigit():
         return HttpResponseBadRequest(_("segment must be a segment id"))
-    segment = int(raw) if raw else None
-    audit_record(actor=request.user, action="contacts.export", detail={"segment": segment})
+    state = list_state(request.GET)
+    filters = replace(state.filters, segment=int(raw) if raw else None)
+    columns = export_columns(state.columns) if "columns" in request.GET else None
+    audit_record(
+        actor=request.user,
+        action="contacts.export",
+        detail={"filters": filters_dump(filters), "order": state.order, "columns": columns},
+    )
+    contacts = selectors.contact_list(filters=filters, order=state.order)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"
-        for row in export_rows(segment=segment):
+        for row in export_rows(contacts=contacts, columns=columns):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
