@@ -315,6 +315,19 @@ def test_a_stage_change_reads_once_on_the_timeline(
     assert Event.objects.filter(contact_id=contact.pk, type="contact_updated").exists()
 
 
+def test_a_stage_change_reads_once_on_the_company_page(
+    client: Client, marketer: User, linh: User
+) -> None:
+    contact = contact_create(data={"email": "ann@acme-logistics.com"}, by=None)
+    contact_update(contact=contact, data={"stage": "mql"}, by=linh, method="ui")
+    client.force_login(marketer)
+
+    html = client.get(f"/companies/{contact.company_id}/").content.decode()
+
+    assert html.count("Linh set the stage to Marketing qualified (MQL)") == 1
+    assert 'data-type="contact_updated"' not in html
+
+
 def test_a_hostile_page_view_is_neither_linked_nor_run(client: Client, marketer: User) -> None:
     contact = contact_create(data={"email": "eve@acme.test"}, by=None)
     event_record(
