@@ -159,3 +159,19 @@ def test_expiring_uploads_runs_often_enough_to_keep_to_the_day():
     job = next(job for job in jobs() if job.name == "tendril.contacts.import_uploads_expire")
 
     assert job.every <= 600
+
+
+def test_an_import_running_in_a_request_or_the_cli_is_not_failed_by_a_starting_worker(
+    marketer, settings
+):
+    settings.BROKER_URL = ""
+    elsewhere = ImportJob.objects.create(
+        file_name="big.csv",
+        status=ImportStatus.RUNNING,
+        mapping={"email": "email"},
+        created_at=clock.now(),
+    )
+
+    startup_run()
+
+    assert ImportJob.objects.get(pk=elsewhere.pk).status == ImportStatus.RUNNING
