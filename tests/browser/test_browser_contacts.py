@@ -30,7 +30,7 @@ def test_live_search_narrows_the_table_without_reloading_the_page(
 
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("ana@gmail.com")
-    expect(page).to_have_url("/contacts/?q=globex&stage=&grade=&owner=&source=")
+    expect(page).to_have_url("/contacts/?q=globex")
     assert page.evaluate("window.sameDocument") is True
 
 

@@ -197,3 +197,20 @@ def test_marketers_get_a_checkbox_per_row_tied_to_the_bulk_bar(people: Any, mark
     assert html.count('name="ids"') == 4
     assert 'form="bulk-form"' in html
     assert '<input type="hidden" name="page_size" value="25">' in html
+
+
+def test_a_live_search_puts_the_lists_short_address_in_the_address_bar(marketer: User) -> None:
+    response = _signed_in(marketer).get(
+        "/contacts/",
+        {
+            "q": "globex",
+            "stage": "",
+            "page_size": "50",
+            "order": "-created_at",
+            "columns": ["name", "email", "company", "stage", "score", "owner"]
+            + ["last_seen_at", "created_at"],
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response["HX-Push-Url"] == "/contacts/?q=globex"

@@ -24,6 +24,7 @@ from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts import selectors
 from tendril.contacts.forms import ContactFilterForm, SavedViewForm
 from tendril.contacts.listing import (
+    DEFAULT_COLUMNS,
     DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
     Column,
@@ -103,13 +104,16 @@ def list_state(data: QueryDict) -> ListState:
     definitions = list(selectors.custom_field_list())
     known = {c.key for c in column_choices(definitions)}
     keys = [k for k in dict.fromkeys(data.getlist("columns")) if k in known]
+    columns = columns_pick(keys, definitions)
+    if [c.key for c in columns] == list(DEFAULT_COLUMNS):
+        keys = []  # the default columns, as the column chooser sends them: no need to say so
     return ListState(
         form=form,
         filters=filters,
         order=order if order in CONTACT_ORDERS else DEFAULT_ORDER,
         page_size=page_size if page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
         column_keys=keys,
-        columns=columns_pick(keys, definitions),
+        columns=columns,
         definitions=definitions,
         view=_number(data.get("view")),
     )
@@ -181,10 +185,12 @@ def list_page(
         + "?"
         + state.query(view=None, columns=[c.key for c in state.columns]),
     }
-    template = "contacts/contact_list.html"
-    if is_htmx(request) and request.method == "GET":
-        template = "contacts/_contact_results.html"
+    fragment = is_htmx(request) and request.method == "GET"
+    template = "contacts/_contact_results.html" if fragment else "contacts/contact_list.html"
     response = render(request, template, context, status=status)
+    if fragment:
+        # The address bar shows the list's short address, not every input the form sent.
+        response["HX-Push-Url"] = list_url(state)
     # The same URL answers a fragment or a page: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
