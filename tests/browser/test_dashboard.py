@@ -44,7 +44,8 @@ def test_dashboard_draws_both_charts_and_redraws_them_for_another_period(
     page = sign_in(linh)
     response = page.goto("/")
     assert response is not None
-    assert "script-src" not in response.headers["content-security-policy"]  # default-src only
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "unsafe" not in policy
 
     expect(page.locator(".period a.active")).to_have_text("30 days")
     for selector in CHARTS:
