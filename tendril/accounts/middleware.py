@@ -43,17 +43,12 @@ class UserLocaleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = user_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         zone = user_time_zone(request)
-        if zone is None:
-            timezone.deactivate()
-        else:
-            timezone.activate(zone)
-        try:
+        # Overridden for this request only: a thread that serves (or tests) the next request
+        # or job must not inherit this person's language or zone.
+        with translation.override(language), timezone.override(zone):
             response = self.get_response(request)
-        finally:
-            timezone.deactivate()
         patch_vary_headers(response, ["Accept-Language", "Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
