@@ -73,6 +73,7 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/import_contacts.py --rows 1000000
 	$(BIN)/python bench/concurrent_writes.py
 	$(BIN)/python bench/consumer_lag.py
+	$(BIN)/python bench/contact_search.py
 
 # The vi and th catalogues: collect every marked string (tests, bench and built files are not
 # the product's text), then compile. Both .po and .mo are committed, so a clone needs no gettext;

@@ -1,0 +1,407 @@
+"""Benchmark: contact search and a filtered, sorted contact list at a million contacts.
+
+    python bench/contact_search.py                      # builds the data set once, then reuses it
+    python bench/contact_search.py --rebuild --contacts 1000000 --runs 40
+    python bench/contact_search.py --database-url postgres://postgres@127.0.0.1:5432/bench_search
+
+On PostgreSQL, a data set of Vietnamese, Thai and English contacts (about a third of the
+Vietnamese are Nguyễn, as in life), ~50,000 companies, scores, stages, owners and sources is
+written with ``COPY``; each search text is made by the function the app uses
+(``tendril.contacts.search``). The database is kept between runs (``--rebuild`` makes it again).
+
+Each scenario runs the way a list request does: the app's selector (``contact_list``), then the
+API's page (``page_of``: the count and the first page of 50). The baseline, in the same run and
+alternating with it, is hand-written SQL returning the same ids and the same count; the ids are
+asserted equal. Printed: p50 and p95 of each, the count's share of the hand SQL, and the app /
+SQL ratio. Targets: p95 < 200 ms and at most twice the hand SQL's. For scale, the same page with
+a count that stops at 10,000 ("10,000+") is measured too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_search"
+PAGE = 50
+TARGET_MS = 200
+TARGET_RATIO = 2.0
+CAPPED = 10_000
+# Bump when the generated data changes, so a kept data set of an older shape is rebuilt.
+DATA_VERSION = 1
+
+
+def database_ensure(url: str, *, rebuild: bool) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if rebuild:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- the data set -----------------------------------------------------------------------------
+
+
+def _weighted(rng: random.Random, pairs: Any, k: int) -> list[Any]:
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights, k=k)
+
+
+def _copy(cursor: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _droppable_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
+    """(name, definition) of the table's indexes that back no constraint: dropped during the
+    load and made again from the same definitions, which is much faster than keeping them
+    current row by row."""
+    cursor.execute(
+        """SELECT i.indexname, i.indexdef FROM pg_indexes i
+           WHERE i.tablename = %s AND i.indexname NOT IN (
+               SELECT c.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conindid
+               WHERE k.conrelid = %s::regclass)""",
+        [table, table],
+    )
+    return list(cursor.fetchall())
+
+
+def generate(count: int, companies: int, seed: int) -> None:
+    """Write ``count`` contacts and ``companies`` companies with COPY, and the users who own
+    some of them."""
+    from django.db import connection
+
+    from tendril.accounts.models import Role, User
+    from tendril.contacts.demo import (
+        FREEMAIL,
+        INDUSTRIES,
+        NAMES,
+        REGIONS,
+        SOURCES,
+        STAGES,
+        _ascii,
+    )
+    from tendril.contacts.models import Language
+    from tendril.contacts.search import company_search_text, contact_search_text
+    from tendril.contacts.services import company_name_key
+
+    rng = random.Random(seed)
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    owners = [
+        User.objects.create_user(f"sales{i}@bench.test", "bench-password-123", role=Role.SALES).pk
+        for i in range(8)
+    ]
+    endings = [e for group in INDUSTRIES.values() for e in group]
+    company_rows = []
+    company_region = []
+    for i in range(companies):
+        region = _weighted(rng, [("vn", 45), ("th", 35), ("intl", 20)], 1)[0]
+        stems, forms, tlds = REGIONS[region]
+        stem, ending = rng.choice(stems), rng.choice(endings)
+        name = f"{stem} {ending} {rng.choice(forms)}".strip()
+        domain = f"{_ascii(stem)}{_ascii(ending)}{i}.{rng.choice(tlds)}"
+        created = now - timedelta(days=rng.uniform(30, 2000))
+        company_rows.append(
+            (name, company_name_key(name), domain, "", None,
+             company_search_text(name=name, domain=domain), created, created)
+        )  # fmt: skip
+        company_region.append((region, name, domain))
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        _copy(
+            raw,
+            "contacts_company",
+            ["name", "name_key", "domain", "industry", "employees", "search_text",
+             "created_at", "updated_at"],
+            company_rows,
+        )  # fmt: skip
+        cursor.execute("SELECT id FROM contacts_company ORDER BY id")
+        company_ids = [row[0] for row in cursor.fetchall()]
+
+    # A third of Vietnamese people are Nguyễn: the search every user tries first is the
+    # hardest, most common one.
+    other_vn_lasts = [n for n in NAMES["vn"][1] if n != "Nguyễn"]
+    languages = {"vn": Language.VI, "th": Language.TH, "intl": Language.EN}
+    stages = _weighted(rng, STAGES, count)
+    sources = _weighted(rng, SOURCES, count)
+    regions = _weighted(rng, [("vn", 45), ("th", 35), ("intl", 20)], count)
+    rows = []
+    started = time.perf_counter()
+    for i in range(count):
+        company_index = rng.randrange(companies) if rng.random() > 0.15 else None
+        region = regions[i]
+        company_name = ""
+        company_id = None
+        domain = rng.choice(FREEMAIL)
+        if company_index is not None:
+            company_id = company_ids[company_index]
+            company_region_of, company_name, domain = company_region[company_index]
+            if rng.random() < 0.8:
+                region = company_region_of
+        firsts, lasts = NAMES[region]
+        first = rng.choice(firsts)
+        if region == "vn":
+            last = "Nguyễn" if rng.random() < 0.35 else rng.choice(other_vn_lasts)
+        else:
+            last = rng.choice(lasts)
+        email = f"{_ascii(first)}.{_ascii(last)}.{i}@{domain}"
+        phone = f"+84 9{i % 10} {i:07d}" if region == "vn" else f"+66 8{i % 10} {i:07d}"
+        created = now - timedelta(minutes=rng.uniform(0, 3 * 365 * 24 * 60))
+        seen = created + timedelta(days=rng.uniform(0, 60)) if rng.random() < 0.6 else None
+        score = min(int(rng.expovariate(1 / 6)), 120)
+        owner = rng.choice(owners) if rng.random() < 0.35 else None
+        rows.append(
+            (email, first, last, phone, company_id, "{}", sources[i], owner, stages[i], score,
+             languages[region],
+             contact_search_text(first_name=first, last_name=last, email=email, phone=phone,
+                                 company_name=company_name),
+             created, created, seen)
+        )  # fmt: skip
+    made = time.perf_counter() - started
+    columns = ["email", "first_name", "last_name", "phone", "company_id", "fields", "source",
+               "owner_id", "stage", "score", "language", "search_text", "created_at",
+               "updated_at", "last_seen_at"]  # fmt: skip
+    with connection.cursor() as cursor:
+        # Foreign keys checked row by row now: an index cannot be made while checks are pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        indexes = _droppable_indexes(cursor, "contacts_contact")
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        started = time.perf_counter()
+        _copy(cursor.cursor, "contacts_contact", columns, rows)
+        copied = time.perf_counter() - started
+        started = time.perf_counter()
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        indexed = time.perf_counter() - started
+        cursor.execute(
+            "CREATE TABLE bench_search_meta (version int, contacts int, companies int, seed int)"
+        )
+        cursor.execute(
+            "INSERT INTO bench_search_meta VALUES (%s, %s, %s, %s)",
+            [DATA_VERSION, count, companies, seed],
+        )
+    print(
+        f"data set: {count:,} contacts, {companies:,} companies; rows made in {made:.0f} s "
+        f"(search texts included), COPY {copied:.0f} s, {len(indexes)} indexes {indexed:.0f} s"
+    )
+
+
+def data_ready(count: int, companies: int, seed: int) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if "bench_search_meta" not in connection.introspection.table_names(cursor):
+            return False
+        cursor.execute("SELECT version, contacts, companies, seed FROM bench_search_meta")
+        return cursor.fetchone() == (DATA_VERSION, count, companies, seed)
+
+
+# --- the measurements -------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str
+    filters: dict[str, Any]
+    order: str
+    sql: str
+    count_sql: str
+    params: list[Any]
+
+    def _contacts(self) -> Any:
+        from tendril.contacts.selectors import ContactFilters, contact_list
+
+        return contact_list(filters=ContactFilters(**self.filters), order=self.order)
+
+    def app(self) -> tuple[list[int], int]:
+        """The page as the API answers it (``page_of``: the count, then the page's rows)."""
+        from tendril.core.pagination import PageParams, page_of
+
+        page = page_of(self._contacts(), PageParams(page=1, page_size=PAGE), lambda c: c.pk)
+        return page["items"], page["count"]
+
+    def capped(self) -> tuple[list[int], int]:
+        """The same page with the count stopped at CAPPED + 1 rows ("10,000+"): measured to
+        size that count strategy, which the list does not use (its "select all N" needs N)."""
+        contacts = self._contacts()
+        # Without its order: a counted subquery that must also sort is far slower.
+        first = contacts.order_by().values("pk")[: CAPPED + 1]
+        return [c.pk for c in contacts[:PAGE]], first.count()
+
+
+NEWEST = "ORDER BY created_at DESC, id DESC"
+SCENARIOS = [
+    Scenario(
+        "q=nguyen, first page (newest first)",
+        {"q": "nguyen"},
+        "-created_at",
+        f"SELECT id FROM contacts_contact WHERE search_text LIKE %s {NEWEST} LIMIT {PAGE}",
+        "SELECT count(*) FROM contacts_contact WHERE search_text LIKE %s",
+        ["%nguyen%"],
+    ),
+    Scenario(
+        "q=a company-name fragment ('mekong freight')",
+        {"q": "mekong freight"},
+        "-created_at",
+        "SELECT id FROM contacts_contact WHERE search_text LIKE %s AND search_text LIKE %s "
+        f"{NEWEST} LIMIT {PAGE}",
+        "SELECT count(*) FROM contacts_contact WHERE search_text LIKE %s AND search_text LIKE %s",
+        ["%mekong%", "%freight%"],
+    ),
+    Scenario(
+        "stage=mql & source=web form, by score",
+        {"stage": "mql", "source": "web form"},
+        "-score",
+        "SELECT id FROM contacts_contact WHERE stage = %s AND source = %s "
+        f"ORDER BY score DESC, id DESC LIMIT {PAGE}",
+        "SELECT count(*) FROM contacts_contact WHERE stage = %s AND source = %s",
+        ["mql", "web form"],
+    ),
+]
+
+
+def hand_sql(scenario: Scenario, split: list[float] | None = None) -> tuple[list[int], int]:
+    """The page's ids and the count, as a person would write them; ``split`` collects the
+    count's share of the time."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(scenario.count_sql, scenario.params)
+        count = cursor.fetchone()[0]
+        if split is not None:
+            split.append((time.perf_counter() - started) * 1000)
+        cursor.execute(scenario.sql, scenario.params)
+        return [row[0] for row in cursor.fetchall()], count
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(scenario: Scenario, runs: int) -> dict[str, Any]:
+    app_ids, app_count = scenario.app()  # warm-up, and the check that both agree
+    sql_ids, sql_count = hand_sql(scenario)
+    assert app_ids == sql_ids, f"{scenario.name}: the app's page differs from the hand SQL's"
+    assert app_count == sql_count, f"{scenario.name}: {app_count} != {sql_count}"
+    assert app_count > 0, f"{scenario.name}: the data set has no match, the scenario proves nothing"
+    times: dict[str, list[float]] = {"app": [], "sql": [], "count": [], "capped": []}
+    for _ in range(runs):
+        for side, run in (
+            ("app", scenario.app),
+            ("sql", lambda: hand_sql(scenario, times["count"])),
+            ("capped", scenario.capped),
+        ):
+            started = time.perf_counter()
+            run()
+            times[side].append((time.perf_counter() - started) * 1000)
+    result = {"name": scenario.name, "matched": app_count}
+    for side, samples in times.items():
+        result[f"{side}_p50"] = statistics.median(samples)
+        result[f"{side}_p95"] = percentile(samples, 95)
+    result["ratio"] = result["app_p95"] / result["sql_p95"]
+    return result
+
+
+def explain(scenario: Scenario) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in (scenario.count_sql, scenario.sql):
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", scenario.params)
+            print("\n".join(row[0] for row in cursor.fetchall()), end="\n\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_SEARCH_URL", DEFAULT_URL))
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--companies", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--rebuild", action="store_true", help="drop and make the data set again")
+    parser.add_argument("--explain", action="store_true", help="print the hand SQL's plans")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("this benchmark runs on PostgreSQL: --database-url postgres://...")
+
+    database_ensure(args.database_url, rebuild=args.rebuild)
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        TENDRIL_VAR_DIR=tempfile.mkdtemp(prefix="tendril-bench-"),
+        DJANGO_SETTINGS_MODULE="tendril.settings",
+    )
+    os.environ.pop("BROKER_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if not data_ready(args.contacts, args.companies, args.seed):
+        if connection.introspection.table_names().count("bench_search_meta"):
+            raise SystemExit("the kept data set has another shape: run again with --rebuild")
+        from django.db import transaction
+
+        with transaction.atomic():
+            generate(args.contacts, args.companies, args.seed)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE contacts_contact")
+            cursor.execute("VACUUM ANALYZE contacts_company")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM contacts_contact")
+        total = cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    print(f"{total:,} contacts on PostgreSQL {version}; {args.runs} runs of each, alternating")
+    results = []
+    for scenario in SCENARIOS:
+        if args.explain:
+            explain(scenario)
+        results.append(measure(scenario, args.runs))
+
+    print()
+    print(
+        "| scenario | matched | app p50 | app p95 | SQL p50 | SQL p95 | of which count p50 "
+        f"| p95 ratio | target | app p95, count capped at {CAPPED:,} |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        met = r["app_p95"] < TARGET_MS and r["ratio"] <= TARGET_RATIO
+        print(
+            f"| {r['name']} | {r['matched']:,} | {r['app_p50']:.1f} ms | {r['app_p95']:.1f} ms "
+            f"| {r['sql_p50']:.1f} ms | {r['sql_p95']:.1f} ms | {r['count_p50']:.1f} ms "
+            f"| {r['ratio']:.2f} "
+            f"| {'met' if met else 'MISSED'} | {r['capped_p95']:.1f} ms |"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
