@@ -108,7 +108,9 @@ def test_a_language_change_alone_keeps_the_search_text() -> None:
 
 
 def test_contacts_made_by_event_ingest_carry_their_email_and_domain_company() -> None:
-    contacts_ensure_by_email(emails=["Somchai@SiamRice.co.th", "x@gmail.com"], source="api")
+    contacts_ensure_by_email(
+        emails=["Somchai@SiamRice.co.th", "x@gmail.com"], source="api", by=None
+    )
 
     assert stored("somchai@siamrice.co.th") == (
         f"somchai@siamrice.co.th{COMPANY_PART}siamrice"  # the company named from its domain
