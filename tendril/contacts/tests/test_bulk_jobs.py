@@ -364,6 +364,7 @@ def test_a_missing_stage_is_shown_on_the_stage_input_with_the_rows_still_ticked(
     assert response.status_code == 422
     stage_input = html[html.index('name="new_stage"') :]
     assert "Choose the stage to set." in stage_input[: stage_input.index("</span>")]
+    assert '<option value="set_stage" selected>' in html
     assert f'value="{people[0].pk}" form="bulk-form" checked' in html
     assert not BulkJob.objects.exists()
 

@@ -60,6 +60,7 @@ def _refused(
         request,
         state,
         bulk_errors={field: exc.message},
+        bulk_chosen={name: request.POST.get(name, "") for name in BAR_FIELDS.values()},
         selected=set(ids or ()),
         status=exc.status,
     )

@@ -154,6 +154,7 @@ def list_page(
     *,
     save_form: SavedViewForm | None = None,
     bulk_errors: dict[str, str] | None = None,
+    bulk_chosen: dict[str, str] | None = None,
     selected: set[int] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -177,6 +178,8 @@ def list_page(
         "can_bulk": is_marketing(request.user),
         "bulk_actions": BulkAction.choices,
         "bulk_errors": bulk_errors or {},
+        # What the bar had chosen when it was refused, chosen again.
+        "bulk_chosen": bulk_chosen or {},
         "selected": selected or set(),
         "owners": owners(),
         "stages": Stage.choices,
