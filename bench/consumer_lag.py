@@ -182,7 +182,7 @@ def main() -> None:
     from tendril.core.consumers import event_consumer
 
     emails = [f"person{i}@company{i % 700}.example.vn" for i in range(args.contacts)]
-    contact_ids = list(contacts_ensure_by_email(emails=emails, source="bench").values())
+    contact_ids = list(contacts_ensure_by_email(emails=emails, source="bench", by=None).values())
     fill_log(args.events, contact_ids)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_event")

@@ -126,7 +126,7 @@ def main() -> None:
 
     emails = [f"person{i}@company{i % 700}.example.vn" for i in range(args.contacts)]
     print(f"creating {len(emails):,} contacts…", flush=True)
-    contact_ids = contacts_ensure_by_email(emails=emails, source="bench")
+    contact_ids = contacts_ensure_by_email(emails=emails, source="bench", by=None)
     _, key = apikey_create(name="bench", role="marketer", by=None)
     events = make_events(n, emails)
     bodies = [json.dumps(events[i : i + BATCH]).encode() for i in range(0, n, BATCH)]
