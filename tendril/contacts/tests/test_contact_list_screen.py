@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html import unescape
 from datetime import date
+from html import unescape
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from tendril.accounts.models import AuditEntry, User
+from tendril.contacts.listing import DEFAULT_COLUMNS
 from tendril.contacts.models import Contact
 from tendril.contacts.services import contact_create, custom_field_create
 from tendril.ui.formatting import day
@@ -207,8 +208,7 @@ def test_a_live_search_puts_the_lists_short_address_in_the_address_bar(marketer:
             "stage": "",
             "page_size": "50",
             "order": "-created_at",
-            "columns": ["name", "email", "company", "stage", "score", "owner"]
-            + ["last_seen_at", "created_at"],
+            "columns": list(DEFAULT_COLUMNS),
         },
         HTTP_HX_REQUEST="true",
     )
