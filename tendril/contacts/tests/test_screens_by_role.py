@@ -94,12 +94,13 @@ SETTINGS_CARDS = {
     "admin": [
         "/password/",
         "/settings/fields/",
+        "/settings/preferences/",
         "/settings/users/",
         "/settings/api-keys/",
         "/settings/audit/",
     ],
-    "marketer": ["/password/", "/settings/fields/"],
-    "sales": ["/password/"],
+    "marketer": ["/password/", "/settings/fields/", "/settings/preferences/"],
+    "sales": ["/password/", "/settings/preferences/"],
 }
 # The head of the contact list; its Export link sits with the results, carrying their query.
 LIST_ACTIONS = {
