@@ -53,9 +53,11 @@ class RowRules:
             str(label).lower(): value for value, label in Stage.choices
         }
         # A language cell may hold the code or the language's name, in English or its own.
-        self.languages = {v: v for v in Language.values} | _LANGUAGE_NAMES | {
-            norm_name(str(label)): value for value, label in Language.choices
-        }
+        self.languages = (
+            {v: v for v in Language.values}
+            | _LANGUAGE_NAMES
+            | {norm_name(str(label)): value for value, label in Language.choices}
+        )
 
     def cell(self, column: Column, raw: str, values: dict[str, Any]) -> None:
         target, label = column.target, column.label
