@@ -13,8 +13,10 @@ Each scenario runs the way a list request does: the app's selector (``contact_li
 API's page (``page_of``: the count and the first page of 50). The baseline, in the same run and
 alternating with it, is hand-written SQL returning the same ids and the same count; the ids are
 asserted equal. Printed: p50 and p95 of each, the count's share of the hand SQL, and the app /
-SQL ratio. Targets: p95 < 200 ms and at most twice the hand SQL's. For scale, the same page with
-a count that stops at 10,000 ("10,000+") is measured too.
+SQL ratio. The contact list screen counts only up to 10,000 ("more than 10,000": see
+``tendril.ui.views.CappedPaginator``); it is measured the same way against hand SQL whose count
+stops there too. Targets (p95 < 200 ms, at most twice the hand SQL) are the screen's; the API's
+exact count is reported beside it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_search"
 PAGE = 50
 TARGET_MS = 200
 TARGET_RATIO = 2.0
-CAPPED = 10_000
 # Bump when the generated data changes, so a kept data set of an older shape is rebuilt.
 DATA_VERSION = 1
 
@@ -240,13 +241,15 @@ class Scenario:
         page = page_of(self._contacts(), PageParams(page=1, page_size=PAGE), lambda c: c.pk)
         return page["items"], page["count"]
 
-    def capped(self) -> tuple[list[int], int]:
-        """The same page with the count stopped at CAPPED + 1 rows ("10,000+"): measured to
-        size that count strategy, which the list does not use (its "select all N" needs N)."""
-        contacts = self._contacts()
-        # Without its order: a counted subquery that must also sort is far slower.
-        first = contacts.order_by().values("pk")[: CAPPED + 1]
-        return [c.pk for c in contacts[:PAGE]], first.count()
+    def screen(self) -> tuple[list[int], int]:
+        """The page as the contact list screen shows it: its paginator counts up to the cap
+        ("more than 10,000"), then reads the page's rows."""
+        from tendril.contacts.views.contact_list import LIST_COUNT_CAP
+        from tendril.ui.views import CappedPaginator
+
+        paginator = CappedPaginator(self._contacts(), PAGE, cap=LIST_COUNT_CAP)
+        page = paginator.get_page(1)
+        return [c.pk for c in page.object_list], paginator.count
 
 
 NEWEST = "ORDER BY created_at DESC, id DESC"
@@ -280,14 +283,20 @@ SCENARIOS = [
 ]
 
 
-def hand_sql(scenario: Scenario, split: list[float] | None = None) -> tuple[list[int], int]:
-    """The page's ids and the count, as a person would write them; ``split`` collects the
-    count's share of the time."""
+def hand_sql(
+    scenario: Scenario, split: list[float] | None = None, *, cap: int | None = None
+) -> tuple[list[int], int]:
+    """The page's ids and the count (stopped at ``cap`` + 1 rows when given), as a person would
+    write them; ``split`` collects the count's share of the time."""
     from django.db import connection
 
+    count_sql = scenario.count_sql
+    if cap is not None:
+        matching = count_sql.replace("SELECT count(*) FROM", "SELECT 1 FROM", 1)
+        count_sql = f"SELECT count(*) FROM ({matching} LIMIT {cap + 1}) AS matching"
     with connection.cursor() as cursor:
         started = time.perf_counter()
-        cursor.execute(scenario.count_sql, scenario.params)
+        cursor.execute(count_sql, scenario.params)
         count = cursor.fetchone()[0]
         if split is not None:
             split.append((time.perf_counter() - started) * 1000)
@@ -301,26 +310,35 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def measure(scenario: Scenario, runs: int) -> dict[str, Any]:
-    app_ids, app_count = scenario.app()  # warm-up, and the check that both agree
-    sql_ids, sql_count = hand_sql(scenario)
-    assert app_ids == sql_ids, f"{scenario.name}: the app's page differs from the hand SQL's"
-    assert app_count == sql_count, f"{scenario.name}: {app_count} != {sql_count}"
-    assert app_count > 0, f"{scenario.name}: the data set has no match, the scenario proves nothing"
-    times: dict[str, list[float]] = {"app": [], "sql": [], "count": [], "capped": []}
+    from tendril.contacts.views.contact_list import LIST_COUNT_CAP
+
+    def hand_capped(split: list[float] | None = None) -> tuple[list[int], int]:
+        return hand_sql(scenario, split, cap=LIST_COUNT_CAP)
+
+    # Warm-up, and the check that each side returns what its baseline does.
+    for name, app, sql in (("API", scenario.app, hand_sql), ("screen", scenario.screen, None)):
+        app_ids, app_count = app()
+        sql_ids, sql_count = hand_sql(scenario) if sql else hand_capped()
+        assert app_ids == sql_ids, f"{scenario.name}: the {name}'s page differs from the hand SQL"
+        assert app_count == sql_count, f"{scenario.name} ({name}): {app_count} != {sql_count}"
+        assert app_count > 0, f"{scenario.name}: no match in the data set, it proves nothing"
+    times: dict[str, list[float]] = {k: [] for k in ("app", "sql", "count", "screen", "hand")}
     for _ in range(runs):
         for side, run in (
             ("app", scenario.app),
             ("sql", lambda: hand_sql(scenario, times["count"])),
-            ("capped", scenario.capped),
+            ("screen", scenario.screen),
+            ("hand", hand_capped),
         ):
             started = time.perf_counter()
             run()
             times[side].append((time.perf_counter() - started) * 1000)
-    result = {"name": scenario.name, "matched": app_count}
+    result: dict[str, Any] = {"name": scenario.name, "matched": scenario.app()[1]}
     for side, samples in times.items():
         result[f"{side}_p50"] = statistics.median(samples)
         result[f"{side}_p95"] = percentile(samples, 95)
     result["ratio"] = result["app_p95"] / result["sql_p95"]
+    result["screen_ratio"] = result["screen_p95"] / result["hand_p95"]
     return result
 
 
@@ -387,17 +405,27 @@ def main() -> None:
 
     print()
     print(
-        "| scenario | matched | app p50 | app p95 | SQL p50 | SQL p95 | of which count p50 "
-        f"| p95 ratio | target | app p95, count capped at {CAPPED:,} |"
+        "The contact list screen (count stopped at 10,000) against the same hand SQL; the "
+        f"targets (p95 < {TARGET_MS} ms, at most {TARGET_RATIO:g}x the hand SQL) apply here:"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| scenario | matched | screen p50 | screen p95 | SQL p50 | SQL p95 | ratio | target |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        met = r["app_p95"] < TARGET_MS and r["ratio"] <= TARGET_RATIO
+        met = r["screen_p95"] < TARGET_MS and r["screen_ratio"] <= TARGET_RATIO
         print(
-            f"| {r['name']} | {r['matched']:,} | {r['app_p50']:.1f} ms | {r['app_p95']:.1f} ms "
+            f"| {r['name']} | {r['matched']:,} | {r['screen_p50']:.1f} ms "
+            f"| {r['screen_p95']:.1f} ms | {r['hand_p50']:.1f} ms | {r['hand_p95']:.1f} ms "
+            f"| {r['screen_ratio']:.2f} | {'met' if met else 'MISSED'} |"
+        )
+    print()
+    print("The API's page (its count is exact, as API.md promises) against exact hand SQL:")
+    print("| scenario | API p50 | API p95 | SQL p50 | SQL p95 | of which count p50 | p95 ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['name']} | {r['app_p50']:.1f} ms | {r['app_p95']:.1f} ms "
             f"| {r['sql_p50']:.1f} ms | {r['sql_p95']:.1f} ms | {r['count_p50']:.1f} ms "
-            f"| {r['ratio']:.2f} "
-            f"| {'met' if met else 'MISSED'} | {r['capped_p95']:.1f} ms |"
+            f"| {r['ratio']:.2f} |"
         )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

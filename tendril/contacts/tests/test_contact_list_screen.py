@@ -214,3 +214,21 @@ def test_a_live_search_puts_the_lists_short_address_in_the_address_bar(marketer:
     )
 
     assert response["HX-Push-Url"] == "/contacts/?q=globex"
+
+
+def test_a_list_with_more_matches_than_the_cap_says_more_than_and_still_shows_its_page(
+    people: dict[str, Contact], marketer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tendril.contacts.views.contact_list.LIST_COUNT_CAP", 2)
+    html = _signed_in(marketer).get("/contacts/?page_size=25").content.decode()
+    assert "More than 2 results" in html
+    assert "Select every matching contact (more than 2)" in html
+    assert len(_emails(html)) == 4
+
+
+def test_a_list_within_the_cap_gives_its_exact_count(
+    people: dict[str, Contact], marketer: User
+) -> None:
+    html = _signed_in(marketer).get("/contacts/?q=globex").content.decode()
+    assert "3 results" in html
+    assert "More than" not in html

@@ -44,6 +44,9 @@ from tendril.contacts.saved_views import (
 from tendril.contacts.selectors import CONTACT_ORDERS, DEFAULT_ORDER, ContactFilters
 from tendril.ui.views import is_htmx, paginate
 
+# The list counts its matches up to this many ("more than 10,000"): see CappedPaginator.
+LIST_COUNT_CAP = 10_000
+
 
 def owners() -> list[User]:
     return list(account_selectors.user_list(active_only=True))
@@ -161,7 +164,7 @@ def list_page(
     """The list page (or, for htmx, its results) for ``state``; the forms posting to it re-show
     it with their errors."""
     contacts = selectors.contact_list(filters=state.filters, order=state.order)
-    page = paginate(request, contacts, per_page=state.page_size)
+    page = paginate(request, contacts, per_page=state.page_size, count_cap=LIST_COUNT_CAP)
     views = list(saved_view_list_for(request.user))
     chosen = {c.key for c in state.columns}
     context = {
