@@ -187,6 +187,11 @@ CUSTOM_FIELDS: tuple[tuple[str, str, str, list[str]], ...] = (
 
 # --- Behaviour -------------------------------------------------------------------------------
 
+# The Growth plan's yearly price where each person buys it: Vietnam pays in dong, Thailand in
+# baht, everyone else in dollars.
+PLAN_PRICES = {"vi": ("VND", 29_000_000), "th": ("THB", 39_000), "": ("USD", 1_200)}
+PLAN_PRICES["en"] = PLAN_PRICES[""]
+
 PAGES = (
     ("/", "Brightloop | Marketing automation for growing B2B teams", 20),
     ("/pricing", "Pricing | Brightloop", 12),
@@ -535,8 +540,9 @@ def _behaviour(rng: random.Random, person: _Person, now: datetime, days: int) ->
                 timeline.add("custom:webinar_attended", held, {"webinar": title, "minutes": 45})
     if contact.stage in (Stage.CUSTOMER, Stage.EVANGELIST) and rng.random() < 0.5:
         at = start + timedelta(seconds=rng.uniform(0, span))
-        amount = rng.choice((1200, 2400, 4800, 9600))
-        timeline.add("purchase", at, {"amount": amount, "currency": "USD", "items": ["Growth"]})
+        currency, unit = PLAN_PRICES.get(contact.language, PLAN_PRICES[""])
+        amount = unit * rng.choice((1, 2, 4, 8))
+        timeline.add("purchase", at, {"amount": amount, "currency": currency, "items": ["Growth"]})
 
 
 def _office_hours(rng: random.Random, at: datetime, start: datetime, now: datetime) -> datetime:

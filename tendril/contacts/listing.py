@@ -132,18 +132,24 @@ def list_query(**view: Any) -> str:
 
 
 def custom_value(contact: Contact, column: Column) -> str:
-    """A custom field's value in a list cell, as the viewer reads numbers, days and yes/no."""
-    value = contact.fields.get(column.field.key) if column.field else None
+    """A custom field's value in a list cell."""
+    if column.field is None:
+        return ""
+    return custom_field_text(column.field, contact.fields.get(column.field.key))
+
+
+def custom_field_text(definition: CustomField, value: object) -> str:
+    """A custom field's value as the viewer reads numbers, days and yes/no."""
     if value is None or value == "":
         return ""
-    kind = column.field.type if column.field else FieldType.TEXT
-    if kind == FieldType.BOOLEAN:
+    if definition.type == FieldType.BOOLEAN:
         return str(_("Yes") if value else _("No"))
-    if kind == FieldType.NUMBER:
+    if definition.type == FieldType.NUMBER:
         return number(value)
-    if kind == FieldType.DATE:
+    if definition.type == FieldType.DATE:
         try:
             return day(date.fromisoformat(str(value)))
         except ValueError:
             return str(value)
+    return str(value)
     return str(value)

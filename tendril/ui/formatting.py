@@ -20,9 +20,11 @@ def _locale() -> str:
 
 
 def when(value: datetime | None) -> str:
-    """A moment as the viewer reads it: their time zone, their language's short format."""
-    if value is None:
-        return ""
+    """A moment as the viewer reads it: their time zone, their language's short format.
+
+    Templates also pass what a missing attribute resolves to (""): shown as nothing."""
+    if not isinstance(value, datetime):
+        return "" if value in (None, "") else str(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.date_format(value, "SHORT_DATETIME_FORMAT")
@@ -30,8 +32,8 @@ def when(value: datetime | None) -> str:
 
 def day(value: date | datetime | None) -> str:
     """A calendar day in the viewer's short date format (moments first moved to their zone)."""
-    if value is None:
-        return ""
+    if not isinstance(value, date):
+        return "" if value in (None, "") else str(value)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.date_format(value, "SHORT_DATE_FORMAT")

@@ -80,12 +80,13 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int) -> None:
         super().__init__(object_list, per_page)
+        self.items = object_list
         self.cap = cap
 
     @cached_property
     def count(self) -> int:
         # Only the ids, unordered: the joins and the sort of the page are not needed to count.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return self.items.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -97,7 +98,7 @@ class CappedPaginator(Paginator):
             return super().page(number)
         valid = self.validate_number(number)
         bottom = (valid - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], valid, self)
+        return Page(self.items[bottom : bottom + self.per_page], valid, self)
 
 
 def paginate(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts import selectors, services
 from tendril.contacts.forms import ContactEditForm
+from tendril.contacts.listing import custom_field_text
 from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
 from tendril.contacts.views.contact_list import owners
 from tendril.contacts.views.timeline import timeline_context
@@ -45,7 +46,7 @@ def _contact_page(
     if form is None:
         form = _edit_form(contact)
     custom_values = [
-        {"label": d.label, "value": contact.fields[d.key]}
+        {"label": d.label, "value": custom_field_text(d, contact.fields[d.key])}
         for d in form.definitions
         if d.key in contact.fields
     ]

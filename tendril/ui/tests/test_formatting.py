@@ -52,3 +52,9 @@ def test_numbers_group_digits_as_the_language_does() -> None:
         assert formatting.number(1234567) == "1.234.567"
     with translation.override("en"):
         assert formatting.number(1234567) == "1,234,567"
+
+
+@pytest.mark.parametrize("missing", [None, ""])
+def test_a_missing_moment_or_day_shows_as_nothing(missing: object) -> None:
+    assert formatting.when(missing) == ""  # type: ignore[arg-type]
+    assert formatting.day(missing) == ""  # type: ignore[arg-type]
