@@ -184,22 +184,16 @@ def _claim(job_id: int) -> BulkJob | None:
     return job
 
 
-def _assign_owner(job: BulkJob, contact: Contact) -> None:
-    services.contact_update(
-        contact=contact,
-        data={"owner": job.params["owner"]},
-        by=job.created_by,
-        method=EventSource.UI,
-    )
+def _update(key: str) -> Callable[[BulkJob, Contact], None]:
+    """The action that gives each contact the job's ``key`` value through the contact's one
+    write path, so each change records its event (owner_assigned, stage_changed) once."""
 
+    def update(job: BulkJob, contact: Contact) -> None:
+        services.contact_update(
+            contact=contact, data={key: job.params[key]}, by=job.created_by, method=EventSource.UI
+        )
 
-def _set_stage(job: BulkJob, contact: Contact) -> None:
-    services.contact_update(
-        contact=contact,
-        data={"stage": job.params["stage"]},
-        by=job.created_by,
-        method=EventSource.UI,
-    )
+    return update
 
 
 def _erase(job: BulkJob, contact: Contact) -> None:
@@ -207,8 +201,8 @@ def _erase(job: BulkJob, contact: Contact) -> None:
 
 
 _EACH: dict[str, Callable[[BulkJob, Contact], None]] = {
-    BulkAction.ASSIGN_OWNER: _assign_owner,
-    BulkAction.SET_STAGE: _set_stage,
+    BulkAction.ASSIGN_OWNER: _update("owner"),
+    BulkAction.SET_STAGE: _update("stage"),
     BulkAction.ERASE: _erase,
 }
 
