@@ -81,6 +81,12 @@ def _session(user: User) -> str:
     return client.cookies["sessionid"].value
 
 
+@pytest.fixture(autouse=True)
+def jobs_in_process(settings: Any) -> None:
+    """The jobs run by the server under test, not handed to a broker no worker reads here."""
+    settings.BROKER_URL = ""
+
+
 @pytest.fixture
 def marketers(transactional_db: Any) -> list[User]:
     return [

@@ -38,6 +38,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def var_dir(settings: Any, tmp_path: Path) -> Path:
     settings.VAR_DIR = tmp_path
+    # Bulk jobs are under test, not the broker: they run in-process even in the Redis pass.
+    settings.BROKER_URL = ""
     return tmp_path
 
 
