@@ -93,6 +93,7 @@ def generate(count: int, companies: int, seed: int) -> None:
     from django.db import connection
 
     from tendril.accounts.models import Role, User
+    from tendril.contacts.companies import company_name_key
     from tendril.contacts.demo import (
         FREEMAIL,
         INDUSTRIES,
@@ -104,7 +105,6 @@ def generate(count: int, companies: int, seed: int) -> None:
     )
     from tendril.contacts.models import Language
     from tendril.contacts.search import company_search_text, contact_search_text
-    from tendril.contacts.services import company_name_key
 
     rng = random.Random(seed)
     now = datetime(2026, 11, 30, tzinfo=UTC)

@@ -19,8 +19,9 @@ from schemathesis.checks import not_a_server_error
 
 from tendril.accounts.models import ApiKey
 from tendril.accounts.services import apikey_create
+from tendril.contacts.companies import company_create
 from tendril.contacts.models import CustomField
-from tendril.contacts.services import company_create, contact_create
+from tendril.contacts.services import contact_create
 from tendril.core import clock
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())

@@ -11,13 +11,12 @@ from ninja.files import UploadedFile
 from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts import selectors
 from tendril.contacts.cleaning import storable_check
+from tendril.contacts.companies import company_create, company_update
 from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.importer.running import REJECTED_KEPT
 from tendril.contacts.models import Company, Contact, CustomField
 from tendril.contacts.selectors import DEFAULT_ORDER, ContactFilters, ContactOrder, grade_for
 from tendril.contacts.services import (
-    company_create,
-    company_update,
     contact_create,
     contact_erase,
     contact_update,

@@ -27,6 +27,7 @@ from tendril.contacts.changes import (
     import_actor,
     user_name,
 )
+from tendril.contacts.companies import company_build
 from tendril.contacts.models import (
     Channel,
     Company,
@@ -39,7 +40,6 @@ from tendril.contacts.models import (
     Stage,
 )
 from tendril.contacts.search import contact_search_apply
-from tendril.contacts.services import company_build
 from tendril.core.demo import DemoContext, demo_step
 from tendril.core.events import is_activity
 from tendril.core.models import Event, EventSource

@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tendril.accounts.models import User
+from tendril.contacts.companies import company_name_key
 from tendril.contacts.models import (
     ConsentStatus,
     Contact,
@@ -18,7 +19,6 @@ from tendril.contacts.models import (
     Language,
     Stage,
 )
-from tendril.contacts.services import company_name_key
 
 CUSTOM_PREFIX = "cf_"
 GRADES = [("", _("Any grade")), ("hot", _("Hot")), ("warm", _("Warm")), ("cold", _("Cold"))]

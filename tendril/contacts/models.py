@@ -42,7 +42,7 @@ class Language(models.TextChoices):
 
 class Company(models.Model):
     name = models.CharField(max_length=200)
-    # The name as companies are compared (``services.company_name_key``): case and spacing
+    # The name as companies are compared (``companies.company_name_key``): case and spacing
     # folded, so "ACME  Co" and "Acme Co" are one company.
     name_key = models.CharField(max_length=200, db_index=True, default="")
     domain = models.CharField(max_length=253, null=True, blank=True, unique=True)

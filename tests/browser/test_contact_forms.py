@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tendril.accounts.models import User
+from tendril.contacts.companies import company_create
 from tendril.contacts.models import Company, Contact
-from tendril.contacts.services import company_create, contact_create, custom_field_create
+from tendril.contacts.services import contact_create, custom_field_create
 from tendril.core.services import event_record
 
 pytestmark = pytest.mark.browser

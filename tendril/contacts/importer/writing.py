@@ -16,6 +16,7 @@ from tendril.contacts.changes import (
     created_event,
     import_actor,
 )
+from tendril.contacts.companies import companies_for_domains, company_build, company_name_key
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.importer.rows import RowRules
 from tendril.contacts.models import Channel, Company, Consent, Contact
@@ -25,13 +26,7 @@ from tendril.contacts.search import (
     company_search_apply,
     contact_search_apply,
 )
-from tendril.contacts.services import (
-    NEW_CONTACT_COLUMNS,
-    companies_for_domains,
-    company_build,
-    company_name_key,
-    new_contact_row,
-)
+from tendril.contacts.services import NEW_CONTACT_COLUMNS, new_contact_row
 from tendril.core import clock
 from tendril.core.bulk import insert_rows
 from tendril.core.models import Event, EventSource

@@ -6,9 +6,9 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
+from tendril.contacts.companies import company_name_key
 from tendril.contacts.models import Company, Contact, Stage
 from tendril.contacts.search import company_search_text, contact_search_text
-from tendril.contacts.services import company_name_key
 from tendril.core import clock
 from tendril.core.models import Event, EventSource
 

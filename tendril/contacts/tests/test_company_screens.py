@@ -11,8 +11,9 @@ import time_machine
 from django.test import Client
 
 from tendril.accounts.models import User
+from tendril.contacts.companies import company_create
 from tendril.contacts.models import Company, Contact
-from tendril.contacts.services import company_create, contact_create
+from tendril.contacts.services import contact_create
 from tendril.core.services import event_record
 
 pytestmark = pytest.mark.django_db

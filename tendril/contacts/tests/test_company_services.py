@@ -10,9 +10,10 @@ import pytest
 from django.utils import translation
 
 from tendril.accounts.models import AuditEntry, User
-from tendril.contacts import services
+from tendril.contacts import companies
+from tendril.contacts.companies import company_create, company_update
 from tendril.contacts.models import Company, Contact
-from tendril.contacts.services import company_create, company_update, contact_create
+from tendril.contacts.services import contact_create
 from tendril.core.errors import Conflict, DomainError, InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -219,14 +220,14 @@ def test_a_domain_taken_between_the_check_and_the_insert_is_still_a_field_confli
     """The unique constraint decides a race: the first check saw no owner of the domain, a
     concurrent writer took it, and the failed insert is answered on the domain field."""
     company_create(data={"name": "Acme", "domain": "acme.com"}, by=None)
-    real_check = services._company_taken
+    real_check = companies._company_taken
     calls: list[int] = []
 
     def check_missing_the_winner_first(company: Company) -> Conflict | None:
         calls.append(1)
         return None if len(calls) == 1 else real_check(company)
 
-    monkeypatch.setattr(services, "_company_taken", check_missing_the_winner_first)
+    monkeypatch.setattr(companies, "_company_taken", check_missing_the_winner_first)
 
     error = refusal(company_create, data={"name": "Acme Two", "domain": "acme.com"}, by=None)
 

@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from tendril.accounts.models import User
+from tendril.contacts.companies import company_create
 from tendril.contacts.models import Company, Consent, Contact
-from tendril.contacts.services import company_create, contact_create, custom_field_create
+from tendril.contacts.services import contact_create, custom_field_create
 from tendril.core.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,10 @@ import pytest
 from django.db import OperationalError
 
 from tendril.accounts.models import AuditEntry
+from tendril.contacts.companies import company_build
 from tendril.contacts.importer import import_contacts_path, import_preview, running, writing
 from tendril.contacts.models import Company, Consent, Contact, CustomField, FieldType, ImportJob
-from tendril.contacts.services import company_build, contact_create
+from tendril.contacts.services import contact_create
 from tendril.core import clock
 from tendril.core.errors import InvalidInput
 from tendril.core.models import Event

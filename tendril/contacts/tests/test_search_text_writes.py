@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from tendril.contacts.companies import company_get_or_create
 from tendril.contacts.importer import import_contacts_path
 from tendril.contacts.models import Company, Contact
 from tendril.contacts.search import COMPANY_PART, company_contacts_refresh, company_search_apply
 from tendril.contacts.selectors import ContactFilters, contact_list
 from tendril.contacts.services import (
-    company_get_or_create,
     contact_create,
     contact_erase,
     contact_update,

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tendril.accounts.permissions import AuthedRequest
-from tendril.contacts import selectors, services
+from tendril.contacts import companies, selectors
 from tendril.contacts.forms import CompanyForm
 from tendril.contacts.models import Company
 from tendril.contacts.selectors import ContactFilters
@@ -75,7 +75,7 @@ def company_new(request: AuthedRequest) -> HttpResponse:
     return _company_form_page(
         request,
         CompanyForm(request.POST or None),
-        lambda data: services.company_create(data=data, by=request.user),
+        lambda data: companies.company_create(data=data, by=request.user),
         company=None,
         done=_("The company %(name)s was added."),
     )
@@ -93,7 +93,7 @@ def company_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _company_form_page(
         request,
         CompanyForm(request.POST or None, initial=initial),
-        lambda data: services.company_update(company=company, data=data, by=request.user),
+        lambda data: companies.company_update(company=company, data=data, by=request.user),
         company=company,
         done=_("The company %(name)s was saved."),
     )
