@@ -63,8 +63,9 @@ def test_a_contact_is_created_with_custom_fields_and_then_edited(
     expect(page.get_by_role("heading", name="Nguyễn Thị Hằng")).to_be_visible()
     details = page.locator("#details")
     expect(details).to_contain_text("Tiếng Việt")
+    expect(details).to_contain_text("Nguyễn Thị Hằng")
     expect(details.get_by_role("link", name="Mekong Trading")).to_be_visible()
-    expect(details).to_contain_text("5000")
+    expect(details).to_contain_text("5,000")
     expect(page.locator('#consent tr[data-channel="email"]')).to_contain_text("Granted")
     page.screenshot(path="/tmp/h4-contact-created.png", full_page=True)
 
@@ -75,7 +76,7 @@ def test_a_contact_is_created_with_custom_fields_and_then_edited(
 
     expect(page.locator(".messages")).to_contain_text("The contact was saved.")
     expect(page.get_by_role("heading", name="Thị Hằng Nguyễn")).to_be_visible()
-    expect(page.locator("#details")).to_contain_text("7500")
+    expect(page.locator("#details")).to_contain_text("7,500")
     contact = Contact.objects.get(email="hang@gmail.com")
     assert (contact.language, contact.fields) == ("en", {"budget": 7500, "plan": "Pro"})
     assert contact.company_id == mekong.pk
