@@ -6,6 +6,7 @@ one clear line. The same settings serve the web process, the workers and the CLI
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -99,6 +100,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+    # The test database is a file too, never Django's shared-cache in-memory default: there a
+    # background job that meets a page's read gets "database table is locked" at once, where a
+    # real file waits its turn (WAL, timeout). One per test process, removed when it ends.
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     if _db["NAME"] and _db["NAME"] != ":memory:":
         # Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the same
         # mode): the database holds every contact's personal data.
