@@ -25,6 +25,8 @@ from tendril.contacts.api import companies_router, contacts_router, fields_route
 from tendril.contacts.api_events import router as events_router
 from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import DomainError, InvalidInput, MalformedInput
+from tendril.scoring.api import router as scoring_router
+from tendril.segments.api import router as segments_router
 
 logger = logging.getLogger(__name__)
 
@@ -180,4 +182,6 @@ api.add_router("/v1/contacts", contacts_router)
 api.add_router("/v1/companies", companies_router)
 api.add_router("/v1/custom-fields", fields_router)
 api.add_router("/v1/events", events_router)
+api.add_router("/v1/segments", segments_router)
+api.add_router("/v1/scoring", scoring_router)
 api.add_router("/v1", accounts_router)

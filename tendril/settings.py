@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "tendril.accounts",
     "tendril.contacts",
     "tendril.system",
+    "tendril.scoring",
+    "tendril.segments",
     "tendril.ui",
     "axes",
 ]

@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("tendril.accounts.urls")),
     path("", include("tendril.contacts.urls")),
     path("", include("tendril.system.urls")),
+    path("", include("tendril.segments.urls")),
+    path("", include("tendril.scoring.urls")),
 ]

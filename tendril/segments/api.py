@@ -1,0 +1,7 @@
+"""``/api/v1/segments``: see ../shared/API.md."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["segments"])
