@@ -25,6 +25,7 @@ from tendril.contacts.api import companies_router, contacts_router, fields_route
 from tendril.contacts.api_events import router as events_router
 from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import DomainError, InvalidInput, MalformedInput
+from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
 
@@ -179,6 +180,7 @@ def refuse_unknown_query(run: Callable[..., HttpResponse]) -> Callable[..., Http
 
 api.add_decorator(refuse_unknown_query, mode="view")
 api.add_router("/v1/contacts", contacts_router)
+api.add_router("/v1/contacts", contact_score_router)
 api.add_router("/v1/companies", companies_router)
 api.add_router("/v1/custom-fields", fields_router)
 api.add_router("/v1/events", events_router)

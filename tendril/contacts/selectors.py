@@ -3,7 +3,7 @@ dashboard's figures, custom fields and import jobs."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import ApiKey, User
+from tendril.contacts.membership import member_of
 from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
 from tendril.contacts.search import search_matches
 from tendril.core import clock
@@ -27,12 +28,30 @@ from tendril.core.models import Event
 HOT_SCORE = 10
 WARM_SCORE = 5
 
+# Where the grade thresholds come from: (hot, warm). Contacts cannot import the scoring app
+# (it sits above contacts), so scoring registers its settings here from its AppConfig.ready().
+_thresholds_provider: Callable[[], tuple[int, int]] | None = None
 
-def grade_for(score: int) -> str:
-    """Hot / warm / cold; the scoring capability makes the thresholds configurable."""
-    if score >= HOT_SCORE:
+
+def grade_thresholds_provide(provider: Callable[[], tuple[int, int]] | None) -> None:
+    """Make ``provider`` the source of the (hot, warm) score thresholds (None: the defaults)."""
+    global _thresholds_provider
+    _thresholds_provider = provider
+
+
+def grade_thresholds() -> tuple[int, int]:
+    """The lowest scores that are hot and warm: the scoring settings', else 10 and 5."""
+    if _thresholds_provider is None:
+        return HOT_SCORE, WARM_SCORE
+    return _thresholds_provider()
+
+
+def grade_for(score: int, thresholds: tuple[int, int] | None = None) -> str:
+    """Hot / warm / cold by the configured thresholds (pass them in when grading many)."""
+    hot, warm = thresholds or grade_thresholds()
+    if score >= hot:
         return "hot"
-    if score >= WARM_SCORE:
+    if score >= warm:
         return "warm"
     return "cold"
 
@@ -128,12 +147,13 @@ def contact_list(*, filters: ContactFilters, order: str = DEFAULT_ORDER) -> Quer
         contacts = contacts.filter(search_matches(filters.q))
     if filters.stage:
         contacts = contacts.filter(stage=filters.stage)
+    hot, warm = grade_thresholds()
     if filters.grade == "hot":
-        contacts = contacts.filter(score__gte=HOT_SCORE)
+        contacts = contacts.filter(score__gte=hot)
     elif filters.grade == "warm":
-        contacts = contacts.filter(score__gte=WARM_SCORE, score__lt=HOT_SCORE)
+        contacts = contacts.filter(score__gte=warm, score__lt=hot)
     elif filters.grade == "cold":
-        contacts = contacts.filter(score__lt=WARM_SCORE)
+        contacts = contacts.filter(score__lt=warm)
     if filters.owner is not None:
         contacts = contacts.filter(owner_id=filters.owner)
     if filters.company is not None:
@@ -141,8 +161,7 @@ def contact_list(*, filters: ContactFilters, order: str = DEFAULT_ORDER) -> Quer
     if filters.source:
         contacts = contacts.filter(source=filters.source)
     if filters.segment is not None:
-        # Segments arrive with the qualification capability; until then no contact is in one.
-        contacts = contacts.none()
+        contacts = contacts.filter(member_of(filters.segment))
     return contacts.order_by(*_ordering(order))
 
 

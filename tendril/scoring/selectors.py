@@ -1,0 +1,59 @@
+"""Reads of scoring: the rules, the settings (and the grade thresholds contacts grade by), and a
+contact's score history."""
+
+from __future__ import annotations
+
+import time
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from tendril.contacts.selectors import HOT_SCORE, WARM_SCORE
+from tendril.core.errors import first_or_not_found
+from tendril.scoring.models import ScoreEntry, ScoringRule, ScoringSettings
+
+SETTINGS_PK = 1
+# How long one process trusts the thresholds it read: a contact list grades fifty contacts and
+# should not read the settings fifty times. A change made in another process shows within this.
+THRESHOLDS_TTL = 5.0
+
+_thresholds_cache: tuple[float, tuple[int, int]] | None = None
+
+
+def scoring_settings() -> ScoringSettings:
+    """The settings row, made with the defaults (hot 10, warm 5, no decay) on first use."""
+    found, _created = ScoringSettings.objects.get_or_create(pk=SETTINGS_PK)
+    return found
+
+
+def thresholds_forget() -> None:
+    """Drop this process's copy of the thresholds (after they change)."""
+    global _thresholds_cache
+    _thresholds_cache = None
+
+
+def score_thresholds() -> tuple[int, int]:
+    """(hot, warm): the lowest scores graded hot and warm, as the settings say."""
+    global _thresholds_cache
+    now = time.monotonic()
+    if _thresholds_cache is not None and now - _thresholds_cache[0] < THRESHOLDS_TTL:
+        return _thresholds_cache[1]
+    row = ScoringSettings.objects.filter(pk=SETTINGS_PK).values_list("hot", "warm").first()
+    thresholds = row if row is not None else (HOT_SCORE, WARM_SCORE)
+    _thresholds_cache = (now, thresholds)
+    return thresholds
+
+
+def rule_list() -> QuerySet[ScoringRule]:
+    return ScoringRule.objects.all()
+
+
+def rule_get(rule_id: int) -> ScoringRule:
+    return first_or_not_found(
+        ScoringRule.objects.filter(pk=rule_id), _("There is no scoring rule with this id.")
+    )
+
+
+def score_history(*, contact_id: int, limit: int = 200) -> QuerySet[ScoreEntry]:
+    """The contact's latest score changes, newest first."""
+    return ScoreEntry.objects.filter(contact_id=contact_id).order_by("-at", "-id")[:limit]

@@ -1,0 +1,213 @@
+"""Writes of scoring: rules and settings, checked here so the API and any later screen refuse the
+same mistakes with the same messages.
+
+Editing a rule changes how events are scored from then on; points already in the ledger stay
+(rescoring history is a later step)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_duration
+from django.utils.translation import gettext as _
+
+from tendril.accounts.services import Actor, audit_record
+from tendril.core import clock
+from tendril.core.conditions import where_check
+from tendril.core.errors import InvalidInput
+from tendril.core.events import event_types, normalise_type
+from tendril.scoring.models import ScoringRule, ScoringSettings
+from tendril.scoring.selectors import SETTINGS_PK, thresholds_forget
+
+MAX_POINTS = 1000
+MAX_CAP = 1_000_000
+MAX_THRESHOLD = 1_000_000
+# The event scoring itself records: a rule on it would feed on its own output.
+OWN_EVENT = "score_changed"
+RULE_FIELDS = ("name", "event", "where", "points", "max_per_contact", "active")
+
+
+def _name_clean(value: Any) -> str:
+    name = value.strip() if isinstance(value, str) else ""
+    if not name:
+        raise InvalidInput(_("Give the rule a name."), field="name")
+    if len(name) > 200:
+        raise InvalidInput(_("A rule name has at most 200 characters."), field="name")
+    return name
+
+
+def _event_clean(value: Any) -> str:
+    """A declared event type as is (system ones too: Tendril records them, rules may score
+    them), any other name as the custom event an integrator sends (``custom:<name>``)."""
+    name = value.strip() if isinstance(value, str) else ""
+    if name == OWN_EVENT:
+        raise InvalidInput(_("A rule cannot score score changes themselves."), field="event")
+    if name in event_types():
+        return name
+    try:
+        return normalise_type(name)
+    except ValueError:
+        raise InvalidInput(
+            _("Give an event type, like page_view or a custom event name."), field="event"
+        ) from None
+
+
+def _points_clean(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value == 0:
+        raise InvalidInput(_("Points must be a whole number other than 0."), field="points")
+    if abs(value) > MAX_POINTS:
+        raise InvalidInput(
+            _("Points must be between -%(max)s and %(max)s.") % {"max": MAX_POINTS},
+            field="points",
+        )
+    return value
+
+
+def _cap_clean(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CAP:
+        raise InvalidInput(
+            _("The most points per contact must be a whole number from 1 to %(max)s.")
+            % {"max": MAX_CAP},
+            field="max_per_contact",
+        )
+    return value
+
+
+def _active_clean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInput(_("Active is true or false."), field="active")
+    return value
+
+
+_CLEANERS = {
+    "name": _name_clean,
+    "event": _event_clean,
+    "where": lambda value: where_check(value, path="where"),
+    "points": _points_clean,
+    "max_per_contact": _cap_clean,
+    "active": _active_clean,
+}
+
+
+def _rule_values(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(RULE_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            _("A rule has no field “%(name)s”.") % {"name": unknown[0]}, field=unknown[0]
+        )
+    return {key: _CLEANERS[key](value) for key, value in data.items()}
+
+
+@transaction.atomic
+def rule_create(*, data: dict[str, Any], by: Actor) -> ScoringRule:
+    """A new rule from ``name, event, points`` and optionally ``where, max_per_contact, active``."""
+    for required in ("name", "event", "points"):
+        if required not in data:
+            _CLEANERS[required](None)
+    values = _rule_values(data)
+    now = clock.now()
+    rule = ScoringRule.objects.create(**values, created_at=now, updated_at=now)
+    audit_record(
+        actor=by,
+        action="scoring_rule.create",
+        target_type="scoring_rule",
+        target_id=rule.pk,
+        detail={"name": rule.name},
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_update(*, rule: ScoringRule, data: dict[str, Any], by: Actor) -> ScoringRule:
+    """Change the given fields of ``rule``; it scores events with its new terms from now on."""
+    values = _rule_values(data)
+    for key, value in values.items():
+        setattr(rule, key, value)
+    rule.updated_at = clock.now()
+    rule.save()
+    audit_record(
+        actor=by,
+        action="scoring_rule.update",
+        target_type="scoring_rule",
+        target_id=rule.pk,
+        detail={"changed": sorted(values)},
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, rule: ScoringRule, by: Actor) -> None:
+    """Remove the rule; the points it gave stay in the ledger under its name."""
+    audit_record(
+        actor=by,
+        action="scoring_rule.delete",
+        target_type="scoring_rule",
+        target_id=rule.pk,
+        detail={"name": rule.name},
+    )
+    rule.delete()
+
+
+def _threshold_clean(value: Any, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_THRESHOLD:
+        raise InvalidInput(
+            _("A threshold is a whole number between -%(max)s and %(max)s.")
+            % {"max": MAX_THRESHOLD},
+            field=field,
+        )
+    return value
+
+
+def _every_clean(value: Any) -> timedelta | None:
+    if value is None:
+        return None
+    every = parse_duration(value) if isinstance(value, str) else None
+    if every is None or every <= timedelta(0):
+        raise InvalidInput(
+            _("Give a length of time like P7D (a week) or PT12H (12 hours)."),
+            field="decay.every",
+        )
+    return every
+
+
+@transaction.atomic
+def settings_update(
+    *, hot: Any, warm: Any, decay_points: Any, decay_every: Any, by: Actor
+) -> ScoringSettings:
+    """New grade thresholds (hot above warm) and decay terms (``decay_points`` every
+    ``decay_every``, an ISO 8601 duration; 0 points or no duration: no decay)."""
+    hot_value = _threshold_clean(hot, "hot")
+    warm_value = _threshold_clean(warm, "warm")
+    if warm_value >= hot_value:
+        raise InvalidInput(_("Hot must be a higher score than warm."), field="hot")
+    if (
+        not isinstance(decay_points, int)
+        or isinstance(decay_points, bool)
+        or not (0 <= decay_points <= MAX_POINTS)
+    ):
+        raise InvalidInput(
+            _("Decay points must be a whole number from 0 to %(max)s.") % {"max": MAX_POINTS},
+            field="decay.points",
+        )
+    every = _every_clean(decay_every)
+    if decay_points and every is None:
+        raise InvalidInput(_("Say how often the points decay, like P7D."), field="decay.every")
+    row, _created = ScoringSettings.objects.select_for_update().get_or_create(pk=SETTINGS_PK)
+    row.hot, row.warm = hot_value, warm_value
+    row.decay_points, row.decay_every = decay_points, every
+    row.updated_at = clock.now()
+    row.save()
+    audit_record(
+        actor=by,
+        action="scoring.settings",
+        target_type="scoring_settings",
+        target_id=row.pk,
+        detail={"hot": hot_value, "warm": warm_value},
+    )
+    transaction.on_commit(thresholds_forget)
+    thresholds_forget()
+    return row
