@@ -1,1 +1,48 @@
-"""segments's tables."""
+"""segments's tables: a segment (a filter, or a hand-kept static list) and its stored members.
+
+Members are stored, not computed on each read, so that "contacts in segment N" is an indexed
+join for the contact list, exports and campaigns, and so that entering and leaving are facts
+(``segment_entered`` / ``segment_exited``) that journeys and alerts can react to.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Segment(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    # The filter DSL (API.md "Segments"); empty for a static list.
+    filter = models.JSONField(default=dict, blank=True)
+    static = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SegmentMember(models.Model):
+    """One contact in one segment. ``contact_id`` is a plain column, like the event log's: the
+    contacts app removes erased contacts' rows through its hook, and merging moves them."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="members")
+    contact_id = models.BigIntegerField()
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "contact_id"], name="segment_member_once")
+        ]
+        # "Which segments is this contact in?" (the contact body, the contact page).
+        indexes = [models.Index(fields=["contact_id", "segment"], name="segment_member_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in {self.segment_id}"
