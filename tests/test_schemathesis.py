@@ -23,6 +23,7 @@ from tendril.contacts.companies import company_create
 from tendril.contacts.models import CustomField
 from tendril.contacts.services import contact_create
 from tendril.core import clock
+from tendril.segments.services import segment_create
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
@@ -37,6 +38,12 @@ def admin_key(db: Any) -> Iterator[tuple[ApiKey, str]]:
     for n in range(3):
         contact_create(data={"email": f"seed{n}@acme.io", "fields": {"budget": n}}, by=None)
         company_create(data={"name": f"Seed {n}", "domain": f"seed{n}.io"}, by=None)
+        segment_create(
+            name=f"Seed {n}",
+            static=bool(n % 2),
+            filter=None if n % 2 else {"field": "score", "op": "gte", "value": n},
+            by=None,
+        )
     # The WSGI handler closes the connection after each request, which would end the test's
     # transaction; Django's own test client detaches these signals the same way.
     request_started.disconnect(close_old_connections)

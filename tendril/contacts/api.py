@@ -14,6 +14,7 @@ from tendril.contacts.cleaning import storable_check
 from tendril.contacts.companies import company_create, company_update
 from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.importer.running import REJECTED_KEPT
+from tendril.contacts.membership import segments_of
 from tendril.contacts.models import Company, Contact, CustomField
 from tendril.contacts.selectors import DEFAULT_ORDER, ContactFilters, ContactOrder, grade_for
 from tendril.contacts.services import (
@@ -174,7 +175,7 @@ def contact_out(contact: Contact) -> dict[str, Any]:
         "owner": {"id": owner.pk, "email": owner.email, "name": owner.get_full_name()}
         if owner
         else None,
-        "segments": [],
+        "segments": segments_of(contact.pk),
         "created_at": contact.created_at,
         "last_seen_at": contact.last_seen_at,
     }

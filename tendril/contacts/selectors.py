@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import ApiKey, User
+from tendril.contacts.membership import member_of
 from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
 from tendril.contacts.search import search_matches
 from tendril.core import clock
@@ -160,8 +161,7 @@ def contact_list(*, filters: ContactFilters, order: str = DEFAULT_ORDER) -> Quer
     if filters.source:
         contacts = contacts.filter(source=filters.source)
     if filters.segment is not None:
-        # Segments arrive with the qualification capability; until then no contact is in one.
-        contacts = contacts.none()
+        contacts = contacts.filter(member_of(filters.segment))
     return contacts.order_by(*_ordering(order))
 
 

@@ -128,7 +128,9 @@ def test_the_export_screen_streams_the_csv_to_marketing(people: Any, marketer: A
     assert AuditEntry.objects.filter(action="contacts.export", actor=marketer.email).exists()
 
 
-def test_an_export_of_a_segment_is_empty_until_segments_exist(people: Any, admin_user: Any) -> None:
+def test_an_export_of_an_unknown_segment_is_empty_and_a_bad_id_refused(
+    people: Any, admin_user: Any
+) -> None:
     client = Client()
     client.force_login(admin_user)
 

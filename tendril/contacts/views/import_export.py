@@ -176,7 +176,7 @@ def export_csv(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
     """The contacts the list shows, as CSV, streamed: the list's search, filters and order come
     in the query (the Export link carries them), and its columns when the link names them
     (every column otherwise, which imports back). A BOM first so spreadsheets read the file as
-    UTF-8. ``segment`` filters through ``contact_list``: until segments exist, none."""
+    UTF-8. ``segment`` filters through ``contact_list``: that segment's stored members."""
     raw = request.GET.get("segment", "").strip()
     if raw and not raw.isdigit():
         return HttpResponseBadRequest(_("segment must be a segment id"))

@@ -1,0 +1,69 @@
+"""Reads of segments: the list with member counts, one segment, its members, a preview of a
+filter not yet saved, and the hooks the contacts app reads membership through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tendril.accounts.auth import Caller
+from tendril.contacts.models import Contact
+from tendril.core.errors import first_or_not_found
+from tendril.segments.dsl import filter_contacts
+from tendril.segments.models import Segment, SegmentMember
+
+PREVIEW_SAMPLE = 10
+
+
+def segment_list() -> QuerySet[Segment]:
+    """Every segment by name, each with ``member_count``."""
+    return Segment.objects.annotate(member_count=Count("members")).order_by("name", "pk")
+
+
+def segment_get_for(viewer: Caller, segment_id: int) -> Segment:
+    """A segment with ``member_count``; 404 otherwise (every role sees every segment)."""
+    return first_or_not_found(
+        segment_list().filter(pk=segment_id), _("There is no segment %(id)s.") % {"id": segment_id}
+    )
+
+
+def segment_contacts(*, segment: Segment) -> QuerySet[Contact]:
+    """The segment's stored members, newest contacts first."""
+    return (
+        Contact.objects.filter(member_of(segment.pk))
+        .select_related("company", "owner")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    count: int
+    sample: list[Contact]
+
+
+def segment_preview(*, filter: Any) -> Preview:
+    """How many contacts a filter matches now and ten of them, nothing saved (InvalidInput
+    names the filter's bad part by its path in the filter, like ``all[1].op``)."""
+    matching = filter_contacts(filter)
+    sample = list(
+        matching.select_related("company", "owner").order_by("-created_at", "-id")[:PREVIEW_SAMPLE]
+    )
+    return Preview(count=matching.count(), sample=sample)
+
+
+def member_of(segment_id: int) -> Q:
+    """The condition on contacts "is a member of segment ``segment_id``" (none if unknown)."""
+    return Q(pk__in=SegmentMember.objects.filter(segment_id=segment_id).values("contact_id"))
+
+
+def segments_of(contact_id: int) -> list[int]:
+    """The ids of the segments a contact is in, ascending."""
+    return list(
+        SegmentMember.objects.filter(contact_id=contact_id)
+        .order_by("segment_id")
+        .values_list("segment_id", flat=True)
+    )

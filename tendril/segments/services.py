@@ -1,0 +1,236 @@
+"""Writes to segments: create, edit and delete them, rebuild a dynamic segment's stored
+membership, add and remove the contacts of a static one.
+
+Every change of membership is announced on the event log (``segment_entered`` /
+``segment_exited``, properties: the segment's id and name) in the same transaction as the
+change itself, so journeys, alerts and scoring hear of exactly the changes that happened.
+Writers of one segment's membership take a lock on the segment's row first: two rebuilds or
+adds at once run one after the other, and each member is stored, and announced, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tendril.accounts.models import User
+from tendril.accounts.services import Actor, audit_record
+from tendril.contacts.selectors import contact_ids_existing
+from tendril.core import clock
+from tendril.core.errors import Conflict, InvalidInput
+from tendril.core.models import Event, EventSource
+from tendril.segments.dsl import filter_contacts, references
+from tendril.segments.models import Segment, SegmentMember
+
+ENTERED = "segment_entered"
+EXITED = "segment_exited"
+MAX_IDS = 10_000
+BATCH = 1000
+
+
+def _name_clean(raw: object, *, segment_id: int | None = None) -> str:
+    name = raw.strip() if isinstance(raw, str) else ""
+    if not name:
+        raise InvalidInput(_("Give the segment a name."), field="name")
+    if len(name) > 200:
+        raise InvalidInput(_("A segment's name is at most 200 characters."), field="name")
+    if "\x00" in name:
+        raise InvalidInput(_("This name contains a character that cannot be stored."), field="name")
+    taken = Segment.objects.filter(name__iexact=name)
+    if segment_id is not None:
+        taken = taken.exclude(pk=segment_id)
+    if taken.exists():
+        raise Conflict(
+            _("There is already a segment named '%(name)s'.") % {"name": name}, field="name"
+        )
+    return name
+
+
+def _filter_clean(raw: object, *, segment_id: int | None = None) -> dict[str, Any]:
+    """The filter checked; an error names its bad part by its path in the filter, like
+    ``all[1].op`` (API.md)."""
+    if not isinstance(raw, dict) or not raw:
+        raise InvalidInput(_("A dynamic segment needs a filter."), field="filter")
+    filter_contacts(raw, segment_id=segment_id)
+    return raw
+
+
+@transaction.atomic
+def segment_create(
+    *, name: object, filter: object = None, static: bool = False, by: Actor
+) -> Segment:
+    """A new segment; a dynamic one is filled with the contacts its filter matches now."""
+    if static and filter:
+        raise InvalidInput(
+            _("A static segment has no filter: add contacts to it instead."), field="filter"
+        )
+    now = clock.now()
+    segment = Segment.objects.create(
+        name=_name_clean(name),
+        filter={} if static else _filter_clean(filter),
+        static=static,
+        created_by=by if isinstance(by, User) else None,
+        created_at=now,
+        updated_at=now,
+    )
+    if not static:
+        segment_rebuild(segment=segment)
+    return segment
+
+
+@transaction.atomic
+def segment_update(
+    *, segment: Segment, name: object = None, filter: object = None, by: Actor
+) -> Segment:
+    """A new name and/or filter; a new filter rebuilds the membership at once."""
+    segment = Segment.objects.select_for_update().get(pk=segment.pk)
+    if name is not None:
+        segment.name = _name_clean(name, segment_id=segment.pk)
+    refilter = filter is not None and filter != segment.filter
+    if filter is not None:
+        if segment.static:
+            raise InvalidInput(
+                _("A static segment has no filter: add contacts to it instead."), field="filter"
+            )
+        segment.filter = _filter_clean(filter, segment_id=segment.pk)
+    segment.updated_at = clock.now()
+    segment.save(update_fields=["name", "filter", "updated_at"])
+    if refilter:
+        segment_rebuild(segment=segment)
+    return segment
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment, by: Actor) -> None:
+    """Deleted with its membership; other segments' filters must not refer to it."""
+    users = [
+        s.name
+        for s in Segment.objects.exclude(pk=segment.pk).only("name", "filter")
+        if segment.pk in references(s.filter)
+    ]
+    if users:
+        raise Conflict(
+            _("Segment %(names)s uses this segment in its filter; change it first.")
+            % {"names": ", ".join(sorted(users))}
+        )
+    audit_record(
+        actor=by,
+        action="segment.delete",
+        target_type="segment",
+        target_id=segment.pk,
+        detail={"name": segment.name, "static": segment.static, "filter": segment.filter},
+    )
+    segment.delete()
+
+
+@transaction.atomic
+def segment_rebuild(*, segment: Segment) -> tuple[int, int]:
+    """Stored membership made equal to what the filter matches now: (entered, exited)."""
+    segment = Segment.objects.select_for_update().get(pk=segment.pk)
+    matching = filter_contacts(segment.filter, segment_id=segment.pk)
+    members = SegmentMember.objects.filter(segment=segment)
+    leaving = list(
+        members.exclude(contact_id__in=matching.values("pk")).values_list("contact_id", flat=True)
+    )
+    entering = list(
+        matching.exclude(pk__in=members.values("contact_id")).values_list("pk", flat=True)
+    )
+    _leave(segment, leaving)
+    _enter(segment, entering)
+    return len(entering), len(leaving)
+
+
+def _ids_clean(raw: Iterable[int]) -> list[int]:
+    ids = sorted(set(raw))
+    if not ids:
+        raise InvalidInput(_("Give at least one contact id."), field="ids")
+    if len(ids) > MAX_IDS:
+        raise InvalidInput(_("At most %(n)s contacts at a time.") % {"n": MAX_IDS}, field="ids")
+    return ids
+
+
+def _static_locked(segment: Segment) -> Segment:
+    locked = Segment.objects.select_for_update().get(pk=segment.pk)
+    if not locked.static:
+        raise Conflict(
+            _(
+                "Contacts enter and leave this segment by its filter; "
+                "only a static segment takes them by hand."
+            ),
+            field="ids",
+        )
+    return locked
+
+
+@transaction.atomic
+def segment_add_contacts(*, segment: Segment, ids: Iterable[int], by: Actor) -> int:
+    """Contacts put into a static segment; returns how many were not in it yet."""
+    wanted = _ids_clean(ids)
+    segment = _static_locked(segment)
+    found = contact_ids_existing(ids=wanted)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise InvalidInput(_("There is no contact %(id)s.") % {"id": missing[0]}, field="ids")
+    already = set(
+        SegmentMember.objects.filter(segment=segment, contact_id__in=wanted).values_list(
+            "contact_id", flat=True
+        )
+    )
+    entering = [i for i in wanted if i not in already]
+    _enter(segment, entering)
+    return len(entering)
+
+
+@transaction.atomic
+def segment_remove_contacts(*, segment: Segment, ids: Iterable[int], by: Actor) -> int:
+    """Contacts taken out of a static segment; returns how many were in it."""
+    wanted = _ids_clean(ids)
+    segment = _static_locked(segment)
+    leaving = list(
+        SegmentMember.objects.filter(segment=segment, contact_id__in=wanted).values_list(
+            "contact_id", flat=True
+        )
+    )
+    _leave(segment, leaving)
+    return len(leaving)
+
+
+def _announce(segment: Segment, ids: list[int], type: str) -> None:
+    now = clock.now()
+    properties = {"segment": segment.pk, "name": segment.name}
+    Event.objects.bulk_create(
+        (
+            Event(
+                contact_id=contact_id,
+                type=type,
+                properties=properties,
+                occurred_at=now,
+                received_at=now,
+                source=EventSource.SYSTEM,
+            )
+            for contact_id in ids
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _enter(segment: Segment, ids: list[int]) -> None:
+    """Called with the segment's row locked, ``ids`` not members yet."""
+    now = clock.now()
+    SegmentMember.objects.bulk_create(
+        (SegmentMember(segment=segment, contact_id=i, entered_at=now) for i in ids),
+        batch_size=BATCH,
+    )
+    _announce(segment, ids, ENTERED)
+
+
+def _leave(segment: Segment, ids: list[int]) -> None:
+    """Called with the segment's row locked, ``ids`` members."""
+    for start in range(0, len(ids), BATCH):
+        SegmentMember.objects.filter(
+            segment=segment, contact_id__in=ids[start : start + BATCH]
+        ).delete()
+    _announce(segment, ids, EXITED)
