@@ -23,7 +23,6 @@ from tendril.core.bulk import insert_new_rows
 from tendril.core.conditions import where_check, where_matches
 from tendril.core.consumers import event_consumer
 from tendril.core.models import Event, EventSource
-from tendril.core.services import event_record
 from tendril.scoring.models import ScoreEntry, ScoringRule
 from tendril.scoring.services import OWN_EVENT
 
@@ -157,8 +156,8 @@ def score_events(events: list[Event]) -> None:
         assert event.contact_id is not None
         why[event.contact_id].add(rule.name)
     at = clock.now()
-    for contact_id, (old, new) in scores_recount(why).items():
-        event_record(
+    Event.objects.bulk_create(
+        Event(
             contact_id=contact_id,
             type=OWN_EVENT,
             properties={
@@ -166,6 +165,9 @@ def score_events(events: list[Event]) -> None:
                 "score": new,
                 "rule": ", ".join(sorted(why[contact_id])),
             },
-            source=EventSource.SYSTEM,
             occurred_at=at,
+            received_at=at,
+            source=EventSource.SYSTEM,
         )
+        for contact_id, (old, new) in scores_recount(why).items()
+    )
