@@ -4,6 +4,7 @@ refusals (each naming the bad part's JSON path)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from tendril.core import clock
 from tendril.core.conditions import where_check, where_matches
 from tendril.core.errors import InvalidInput
 from tendril.core.tests.test_conditions import HOSTILE
+from tendril.scoring.selectors import thresholds_forget
 from tendril.scoring.services import settings_update
 from tendril.segments.dsl import MAX_DEPTH, filter_contacts
 from tendril.segments.models import Segment
@@ -309,6 +311,15 @@ def test_hostile_strings_in_every_position_are_plain_values(text: str) -> None:
     assert Contact.objects.count() == 2
 
 
+@pytest.fixture
+def fresh_thresholds() -> Iterator[None]:
+    """Scoring caches the thresholds per process; a test's settings roll back, its cache not."""
+    thresholds_forget()
+    yield
+    thresholds_forget()
+
+
+@pytest.mark.usefixtures("fresh_thresholds")
 def test_grade_follows_the_scoring_settings_thresholds() -> None:
     top = ContactFactory(score=30)
     mid = ContactFactory(score=12)
