@@ -49,6 +49,7 @@ from tendril.segments.models import Segment, SegmentMember
 MAX_DEPTH = 10
 # Past this a window or a relative date is a typo, not a marketing question.
 MAX_SPAN = timedelta(days=3653)
+MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_TEXT = 1000
 MAX_LIST = 1000
 MAX_COUNT = 10**9
@@ -408,6 +409,13 @@ class Compiler:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             raise _bad(_("Give a date (2026-01-31) or a duration from now (-P7D)."), path) from None
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            # Also keeps the instant inside what both databases and time zones can hold.
+            raise _bad(
+                _("Give a date between the years %(first)s and %(last)s.")
+                % {"first": MIN_YEAR, "last": MAX_YEAR},
+                path,
+            )
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
         return parsed

@@ -263,6 +263,8 @@ def test_membership_of_another_segment_uses_its_stored_members() -> None:
         ({"event": "page_view", "within": "-P3D"}, "within"),
         ({"field": "created_at", "op": "gt", "value": "-P20Y"}, "value"),
         ({"field": "created_at", "op": "gt", "value": "yesterday"}, "value"),
+        ({"field": "created_at", "op": "gt", "value": "0001-01-01"}, "value"),
+        ({"field": "created_at", "op": "gt", "value": "9999-12-31T23:59:59-15:00"}, "value"),
         ({"event": "page_view", "count": {"gt": -1}}, "count.gt"),
         ({"event": "page_view", "count": {"about": 3}}, "count.about"),
         ({"not": {"all": []}}, "not.all"),
