@@ -1,5 +1,8 @@
 """The scoring consumer: turns what contacts did (the event log) into points.
 
+An anonymous visitor's events are scored when the visitor becomes a contact (announced by a
+``visitor_identified`` event naming them).
+
 For each batch: every event of a known contact is matched against the active rules (type and
 ``where``); each match becomes one ledger row, unique per (rule, event), so a replayed batch
 adds nothing. Caps (``max_per_contact``) are counted against what the ledger already holds.
@@ -22,6 +25,7 @@ from tendril.core import clock
 from tendril.core.bulk import insert_new_rows
 from tendril.core.conditions import where_check, where_matches
 from tendril.core.consumers import event_consumer
+from tendril.core.events import VISITOR_IDENTIFIED
 from tendril.core.models import Event, EventSource
 from tendril.scoring.models import ScoreEntry, ScoringRule
 from tendril.scoring.services import OWN_EVENT
@@ -134,10 +138,28 @@ def scores_recount(contact_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     return {pk: (before[pk], after[pk]) for pk in before if after[pk] != before[pk]}
 
 
+def _joined_history(events: list[Event]) -> list[Event]:
+    """The earlier anonymous events that ``visitor_identified`` events of the batch say just
+    joined a contact: this consumer read them while they had no contact, so it scores them now.
+    """
+    said: set[int] = set()
+    for event in events:
+        if event.type == VISITOR_IDENTIFIED and event.contact_id is not None:
+            ids = event.properties.get("events") if isinstance(event.properties, dict) else None
+            if isinstance(ids, list):
+                said.update(i for i in ids if isinstance(i, int) and not isinstance(i, bool))
+    said -= {e.pk for e in events}
+    if not said:
+        return []
+    return list(Event.objects.filter(pk__in=said, contact_id__isnull=False).order_by("id"))
+
+
 @event_consumer(CONSUMER)
 def score_events(events: list[Event]) -> None:
-    """Score a batch of the log (idempotent: replaying it changes nothing)."""
-    scorable = [e for e in events if e.contact_id is not None and e.type != OWN_EVENT]
+    """Score a batch of the log, and the history a visitor brought when they were identified
+    (idempotent: replaying it changes nothing)."""
+    candidates = [*_joined_history(events), *events]
+    scorable = [e for e in candidates if e.contact_id is not None and e.type != OWN_EVENT]
     if not scorable:
         return
     rules = list(

@@ -159,3 +159,19 @@ def test_the_contact_list_filters_grades_by_the_settings() -> None:
         "nine@example.com",
         "twelve@example.com",
     ]
+
+
+def test_a_visitors_history_is_scored_when_they_are_identified() -> None:
+    from tendril.core.services import visitor_identify
+
+    contact = ContactFactory()
+    _rule(points=2)
+    anonymous = [_view(None, visitor_id="v-42"), _view(None, visitor_id="v-42")]
+    score_events(anonymous)
+    assert not ScoreEntry.objects.exists()
+    assert visitor_identify(visitor_id="v-42", contact_id=contact.pk) == 2
+    announced = list(Event.objects.filter(type="visitor_identified"))
+    score_events(announced)
+    score_events(announced)
+    assert _score(contact.pk) == 4
+    assert set(ScoreEntry.objects.values_list("event_id", flat=True)) == {e.pk for e in anonymous}
