@@ -156,3 +156,38 @@ def test_a_contacts_score_tells_its_grade_and_history(admin_api: Client, sales_a
     assert admin_api.get(f"/api/v1/contacts/{contact.pk}").json()["grade"] == "hot"
     assert sales_api.get(f"/api/v1/contacts/{contact.pk}/score").json()["score"] == 6
     assert admin_api.get("/api/v1/contacts/999999999/score").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<script>alert(1)</script>", "'; DROP TABLE scoring_scoringrule; --", "%_\\", "Nguyễn Thị"],
+)
+def test_hostile_text_in_rules_is_kept_as_written_and_matched_literally(
+    marketer_api: Client, text: str
+) -> None:
+    made = _post(
+        marketer_api,
+        "/api/v1/scoring/rules",
+        {"name": text, "event": "page_view", "points": 2, "where": {"url": {"contains": text}}},
+    ).json()
+    assert (made["name"], made["where"]) == (text, {"url": {"contains": text}})
+    contact = ContactFactory()
+    events = [
+        EventFactory(contact_id=contact.pk, properties={"url": f"https://x.io/{text}"}),
+        EventFactory(contact_id=contact.pk, properties={"url": "https://x.io/plain"}),
+    ]
+    score_events(events)
+    history = marketer_api.get(f"/api/v1/contacts/{contact.pk}/score").json()["history"]
+    assert [(h["points"], h["rule"]["name"], h["event_id"]) for h in history] == [
+        (2, text, events[0].pk)
+    ]
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(marketer_api: Client) -> None:
+    response = _post(
+        marketer_api,
+        "/api/v1/scoring/rules",
+        {"name": "x", "event": "page_view", "points": 1, "where": {"url": {"eq": "a\u0000b"}}},
+    )
+    assert response.status_code in (400, 422)
+    assert not ScoringRule.objects.exists()
