@@ -7,10 +7,11 @@ segments capability is not installed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class MembershipProvider:
     member_of: Callable[[int], Q]
     # The ids of the segments one contact is in.
     segments_of: Callable[[int], list[int]]
+    # Drops the memberships of contacts about to be deleted (erasure, an import's undo).
+    forget: Callable[[Iterable[int] | QuerySet[Any]], None]
 
 
 _provider: list[MembershipProvider] = []
@@ -39,3 +42,8 @@ def segments_of(contact_id: int) -> list[int]:
     if not _provider:
         return []
     return _provider[0].segments_of(contact_id)
+
+
+def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
+    if _provider:
+        _provider[0].forget(contact_ids)

@@ -31,6 +31,7 @@ from tendril.contacts.companies import (
     company_resolve,
 )
 from tendril.contacts.freemail import email_domain
+from tendril.contacts.membership import memberships_forget
 from tendril.contacts.models import (
     Consent,
     Contact,
@@ -372,13 +373,14 @@ def email_hash(email: str) -> str:
 def contact_events_anonymise(*, contact_ids: Iterable[int] | QuerySet[Any]) -> None:
     """The event log's rule for people who go (erasure, the undo of an import): call it before
     the contacts are deleted. Their events stay, for aggregate reports, without anything that
-    identifies them; their visitor ids are forgotten."""
+    identifies them; their visitor ids are forgotten, and they leave every segment."""
     _rewrite_in_batches(
         Event.objects.filter(contact_id__in=contact_ids),
         _anonymise_event,
         fields=["properties", "contact_id", "visitor_id"],
     )
     VisitorLink.objects.filter(contact_id__in=contact_ids).delete()
+    memberships_forget(contact_ids)
 
 
 def contact_erase(*, contact: Contact, by: Actor) -> None:

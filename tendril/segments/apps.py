@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -10,20 +8,14 @@ class SegmentsConfig(AppConfig):
 
     def ready(self) -> None:
         """Lets the contacts app read membership (``?segment=``, a contact's ``segments``) and
-        drops an erased or merged-away contact's memberships with it."""
-        from django.db.models.signals import post_delete
-
+        drop the memberships of the contacts it deletes (erasure, an import's undo)."""
         from tendril.contacts.membership import MembershipProvider, register_membership
-        from tendril.contacts.models import Contact
-        from tendril.segments import selectors
+        from tendril.segments import selectors, services
 
         register_membership(
-            MembershipProvider(member_of=selectors.member_of, segments_of=selectors.segments_of)
+            MembershipProvider(
+                member_of=selectors.member_of,
+                segments_of=selectors.segments_of,
+                forget=services.memberships_forget,
+            )
         )
-        post_delete.connect(_forget_contact, sender=Contact, dispatch_uid="segments_forget_contact")
-
-
-def _forget_contact(sender: object, instance: Any, **kwargs: object) -> None:
-    from tendril.segments.models import SegmentMember
-
-    SegmentMember.objects.filter(contact_id=instance.pk).delete()

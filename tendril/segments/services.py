@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
@@ -234,3 +235,9 @@ def _leave(segment: Segment, ids: list[int]) -> None:
             segment=segment, contact_id__in=ids[start : start + BATCH]
         ).delete()
     _announce(segment, ids, EXITED)
+
+
+def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
+    """The memberships of contacts about to be deleted, gone without announcement: nothing
+    may name an erased person, and a deleted contact takes no further part in any journey."""
+    SegmentMember.objects.filter(contact_id__in=contact_ids).delete()
