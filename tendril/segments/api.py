@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Field, Query, Router, Schema, Status
 
 from tendril.accounts.auth import AuthedRequest, require_marketing
-from tendril.contacts.api import ERRORS, ContactOut, contact_out
+from tendril.contacts.api import ERRORS, ContactOut, ContactPage, contact_out
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
 from tendril.segments import selectors
@@ -54,11 +54,6 @@ class SegmentOut(Schema):
 class SegmentList(Schema):
     count: int
     items: list[SegmentOut]
-
-
-class ContactPage(Schema):
-    count: int
-    items: list[ContactOut]
 
 
 class PreviewOut(Schema):
