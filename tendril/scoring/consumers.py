@@ -27,8 +27,7 @@ from tendril.core.conditions import where_check, where_matches
 from tendril.core.consumers import event_consumer
 from tendril.core.events import VISITOR_IDENTIFIED
 from tendril.core.models import Event, EventSource
-from tendril.scoring.models import ScoreEntry, ScoringRule
-from tendril.scoring.services import OWN_EVENT
+from tendril.scoring.models import OWN_EVENT, ScoreEntry, ScoringRule
 
 CONSUMER = "scoring"
 LEDGER_COLUMNS = ("contact_id", "rule_id", "rule_name", "event_id", "points", "at")
@@ -172,11 +171,42 @@ def score_events(events: list[Event]) -> None:
         Contact.objects.filter(pk__in={e.contact_id for e in scorable}).values_list("pk", flat=True)
     )
     pairs = _matches(rules, [e for e in scorable if e.contact_id in known])
-    inserted = _ledger_insert(_awards(pairs))
+    scores_announce(_reasons(_ledger_insert(_awards(pairs))))
+
+
+def _reasons(inserted: list[Award]) -> dict[int, set[str]]:
+    """{contact: names of the rules that gave it points}."""
     why: dict[int, set[str]] = defaultdict(set)
     for rule, event, _points in inserted:
         assert event.contact_id is not None
         why[event.contact_id].add(rule.name)
+    return why
+
+
+# Events replayed per query when a rule is rescored: bounded memory on a long log.
+REPLAY_CHUNK = 2000
+
+
+def rule_replay(rule: ScoringRule) -> set[int]:
+    """Score the whole log again for ``rule`` alone, as the consumer would have with its current
+    terms, in log order (so caps fall on the same events); returns the contacts given points.
+    Pairs the ledger already holds are skipped, so a replay never counts an event twice."""
+    touched: set[int] = set()
+    events = (
+        Event.objects.filter(type=rule.event, contact_id__isnull=False)
+        .filter(contact_id__in=Contact.objects.values("pk"))
+        .order_by("id")
+    )
+    after = 0
+    while chunk := list(events.filter(id__gt=after)[:REPLAY_CHUNK]):
+        after = chunk[-1].pk
+        touched.update(_reasons(_ledger_insert(_awards(_matches([rule], chunk)))))
+    return touched
+
+
+def scores_announce(why: dict[int, set[str]]) -> None:
+    """Set the scores of the contacts in ``why`` to their ledger sums, and record a
+    ``score_changed`` event (naming the rules ``why`` gives) for each whose score moved."""
     at = clock.now()
     Event.objects.bulk_create(
         Event(

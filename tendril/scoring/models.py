@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.db import models
 
+# The event scoring itself records: a rule on it would feed on its own output.
+OWN_EVENT = "score_changed"
+
 
 class ScoringRule(models.Model):
     """ "An event of this type, whose properties meet ``where``, is worth ``points``": points may

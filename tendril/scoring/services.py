@@ -1,8 +1,9 @@
 """Writes of scoring: rules and settings, checked here so the API and any later screen refuse the
 same mistakes with the same messages.
 
-Editing a rule changes how events are scored from then on; points already in the ledger stay
-(rescoring history is a later step)."""
+Editing what a rule gives (its event, where, points or cap) rescores the whole log for that rule
+(``rule_rescore``), so every contact's score is what the edited rule would have given from the
+start, counted once."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from tendril.core import clock
 from tendril.core.conditions import where_check
 from tendril.core.errors import InvalidInput
 from tendril.core.events import event_types, normalise_type
-from tendril.scoring.models import ScoringRule, ScoringSettings
+from tendril.scoring.consumers import rule_replay, scores_announce
+from tendril.scoring.models import OWN_EVENT, ScoreEntry, ScoringRule, ScoringSettings
 from tendril.scoring.selectors import SETTINGS_PK, thresholds_forget
 
 MAX_POINTS = 1000
 MAX_CAP = 1_000_000
 MAX_THRESHOLD = 1_000_000
-# The event scoring itself records: a rule on it would feed on its own output.
-OWN_EVENT = "score_changed"
 RULE_FIELDS = ("name", "event", "where", "points", "max_per_contact", "active")
+# The fields that change which events a rule scores and how much: editing one rescores.
+SCORING_FIELDS = frozenset({"event", "where", "points", "max_per_contact"})
 
 
 def _name_clean(value: Any) -> str:
@@ -123,12 +125,16 @@ def rule_create(*, data: dict[str, Any], by: Actor) -> ScoringRule:
 
 @transaction.atomic
 def rule_update(*, rule: ScoringRule, data: dict[str, Any], by: Actor) -> ScoringRule:
-    """Change the given fields of ``rule``; it scores events with its new terms from now on."""
+    """Change the given fields of ``rule``; when what it gives changed, the log is rescored for
+    it in the same transaction."""
     values = _rule_values(data)
+    changed = {key for key, value in values.items() if getattr(rule, key) != value}
     for key, value in values.items():
         setattr(rule, key, value)
     rule.updated_at = clock.now()
     rule.save()
+    if changed & SCORING_FIELDS:
+        rule_rescore(rule=rule)
     audit_record(
         actor=by,
         action="scoring_rule.update",
@@ -137,6 +143,22 @@ def rule_update(*, rule: ScoringRule, data: dict[str, Any], by: Actor) -> Scorin
         detail={"changed": sorted(values)},
     )
     return rule
+
+
+@transaction.atomic
+def rule_rescore(*, rule: ScoringRule) -> None:
+    """Give ``rule``'s points again from the event log: its ledger rows are deleted and every
+    matching event replayed through the consumer's own matching, caps and ledger insert (so
+    nothing is counted twice, even against a consumer running at the same time: the ledger
+    holds one row per rule and event). Contacts whose score moved get a ``score_changed``
+    event. An inactive rule gives nothing, so rescoring it only takes its points back."""
+    locked = ScoringRule.objects.select_for_update().get(pk=rule.pk)
+    entries = ScoreEntry.objects.filter(rule=locked)
+    touched = set(entries.values_list("contact_id", flat=True))
+    entries.delete()
+    if locked.active:
+        touched |= rule_replay(locked)
+    scores_announce({contact_id: {locked.name} for contact_id in touched})
 
 
 @transaction.atomic
