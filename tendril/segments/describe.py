@@ -1,0 +1,169 @@
+"""A segment's filter told in words, for the segment page and the list: a marketer checks what a
+segment means by reading it ("Company employees less than 100 AND did page_view where url
+contains /pricing at least once in the past 30 days"), not by reading its JSON.
+
+Only stored filters are described, so they were checked by the DSL; anything unexpected is
+still shown as written rather than failing the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from tendril.contacts.models import CustomField, Stage
+from tendril.segments.models import Segment
+
+FIELD_LABELS = {
+    "email": gettext_lazy("Email"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "phone": gettext_lazy("Phone"),
+    "source": gettext_lazy("Source"),
+    "language": gettext_lazy("Language"),
+    "score": gettext_lazy("Score"),
+    "grade": gettext_lazy("Grade"),
+    "stage": gettext_lazy("Stage"),
+    "owner": gettext_lazy("Owner"),
+    "created_at": gettext_lazy("Created"),
+    "last_seen_at": gettext_lazy("Last seen"),
+    "company.name": gettext_lazy("Company name"),
+    "company.domain": gettext_lazy("Company domain"),
+    "company.industry": gettext_lazy("Company industry"),
+    "company.employees": gettext_lazy("Company employees"),
+    "company.created_at": gettext_lazy("Company created"),
+}
+OP_LABELS = {
+    "eq": gettext_lazy("is"),
+    "neq": gettext_lazy("is not"),
+    "lt": gettext_lazy("less than"),
+    "lte": gettext_lazy("at most"),
+    "gt": gettext_lazy("more than"),
+    "gte": gettext_lazy("at least"),
+    "contains": gettext_lazy("contains"),
+    "starts_with": gettext_lazy("starts with"),
+    "in": gettext_lazy("is one of"),
+}
+_SPAN = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?)?$")
+
+
+def describe(node: object) -> str:
+    """The filter in words; groups inside groups are put in parentheses."""
+    return _Describer().node(node, top=True)
+
+
+class _Describer:
+    def __init__(self) -> None:
+        self.custom = {f.key: f.label for f in CustomField.objects.only("key", "label")}
+        self.segments: dict[int, str] | None = None
+
+    def node(self, node: object, *, top: bool = False) -> str:
+        if not isinstance(node, Mapping):
+            return _shown(node)
+        for group, joiner in (("all", _(" AND ")), ("any", _(" OR "))):
+            if group in node and isinstance(node[group], list):
+                words = joiner.join(self.node(item) for item in node[group])
+                return words if top or len(node[group]) < 2 else f"({words})"
+        if "not" in node:
+            return _("NOT (%(condition)s)") % {"condition": self.node(node["not"], top=True)}
+        if "field" in node:
+            return self.field(node)
+        if "event" in node:
+            return self.event(node)
+        if "segment" in node:
+            return _("in segment %(name)s") % {"name": self.segment_name(node["segment"])}
+        return _shown(node)
+
+    def field(self, node: Mapping[str, Any]) -> str:
+        name = str(node["field"])
+        if name.startswith("fields."):
+            label = self.custom.get(name.removeprefix("fields."), name)
+        else:
+            label = str(FIELD_LABELS.get(name, name))
+        value = node.get("value", True)
+        if node.get("op") == "exists":
+            text = _("%(field)s is set") if value else _("%(field)s is not set")
+            return text % {"field": label}
+        if name == "stage":
+            value = _stage_label(value)
+        return _compare(label, node.get("op"), value)
+
+    def event(self, node: Mapping[str, Any]) -> str:
+        parts = [_("did %(event)s") % {"event": node["event"]}]
+        where = node.get("where")
+        if isinstance(where, Mapping) and where:
+            conditions = _(" and ").join(
+                _compare(str(prop), op, value)
+                for prop, ops in where.items()
+                if isinstance(ops, Mapping)
+                for op, value in ops.items()
+            )
+            parts.append(_("where %(conditions)s") % {"conditions": conditions})
+        parts.append(_count(node.get("count", {"gte": 1})))
+        if "within" in node:
+            parts.append(_("in the past %(span)s") % {"span": span_words(node["within"])})
+        return " ".join(parts)
+
+    def segment_name(self, ref: object) -> str:
+        if self.segments is None:
+            self.segments = dict(Segment.objects.values_list("pk", "name"))
+        return self.segments.get(ref, _shown(ref)) if isinstance(ref, int) else _shown(ref)
+
+
+def _compare(label: str, op: object, value: object) -> str:
+    if op == "exists":
+        text = _("%(field)s is set") if value else _("%(field)s is not set")
+        return text % {"field": label}
+    return _("%(field)s %(op)s %(value)s") % {
+        "field": label,
+        "op": OP_LABELS.get(str(op), str(op)),
+        "value": _shown(value),
+    }
+
+
+def _count(count: object) -> str:
+    if not isinstance(count, Mapping) or len(count) != 1:
+        return _shown(count)
+    op, n = next(iter(count.items()))
+    if (op, n) in (("gte", 1), ("gt", 0)):
+        return _("at least once")
+    return ngettext("%(op)s %(n)s time", "%(op)s %(n)s times", n if isinstance(n, int) else 2) % {
+        "op": OP_LABELS.get(str(op), str(op)),
+        "n": n,
+    }
+
+
+def span_words(span: object) -> str:
+    """``P30D`` as "30 days" (weeks, days and hours: the builder's duration chooser)."""
+    match = _SPAN.match(span) if isinstance(span, str) else None
+    if match is None or not any(match.groups()):
+        return _shown(span)
+    weeks, days, hours = (int(g or 0) for g in match.groups())
+    parts = []
+    if weeks:
+        parts.append(ngettext("%(n)s week", "%(n)s weeks", weeks) % {"n": weeks})
+    if days:
+        parts.append(ngettext("%(n)s day", "%(n)s days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours})
+    return " ".join(parts)
+
+
+def _stage_label(value: object) -> object:
+    labels = dict(Stage.choices)
+    if isinstance(value, list):
+        return [str(labels.get(v, v)) for v in value]
+    return str(labels.get(value, value)) if isinstance(value, str) else value
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value)
+    return json.dumps(value, ensure_ascii=False)

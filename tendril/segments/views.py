@@ -1,0 +1,134 @@
+"""Segment screens: the searchable list, one segment (its filter in words and its members),
+a static list's creation and its members added by email or removed by ticking, and delete.
+
+Everyone signed in reads segments; admins and marketers change them (``is_marketing``), as the
+API allows.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tendril.accounts.permissions import AuthedRequest, is_marketing
+from tendril.contacts.selectors import contact_ids_by_email
+from tendril.core.errors import DomainError
+from tendril.segments import selectors, services
+from tendril.segments.describe import describe
+from tendril.segments.forms import AddEmailsForm, StaticSegmentForm
+from tendril.segments.models import Segment
+from tendril.ui.views import confirm_page, confirmed, form_error, found, paginate, role_required
+
+MEMBERS_PER_PAGE = 25
+
+
+@login_required
+def segment_list(request: AuthedRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    segments = selectors.segment_list().select_related("created_by")
+    if q:
+        segments = segments.filter(name__icontains=q)
+    context = {"page": paginate(request, segments), "q": q, "can_edit": is_marketing(request.user)}
+    return render(request, "segments/segment_list.html", context)
+
+
+def _detail_context(request: AuthedRequest, segment: Segment) -> dict[str, object]:
+    return {
+        "segment": segment,
+        "words": "" if segment.static else describe(segment.filter),
+        "page": paginate(request, selectors.segment_contacts(segment=segment), MEMBERS_PER_PAGE),
+        "can_edit": is_marketing(request.user),
+        "add_form": AddEmailsForm(),
+    }
+
+
+@login_required
+def segment_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = found(selectors.segment_get_for, request.user, pk)
+    return render(request, "segments/segment_detail.html", _detail_context(request, segment))
+
+
+@role_required(is_marketing)
+def segment_new_static(request: AuthedRequest) -> HttpResponse:
+    form = StaticSegmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            segment = services.segment_create(
+                name=form.cleaned_data["name"], static=True, by=request.user
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The segment %(name)s was added.") % {"name": segment.name})
+            return redirect("segments:segment_detail", pk=segment.pk)
+    status = 422 if form.errors else 200
+    return render(request, "segments/segment_static_form.html", {"form": form}, status=status)
+
+
+@role_required(is_marketing)
+@require_POST
+def segment_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Contacts added to a static segment by their emails; an unknown email is shown on the
+    field, and nothing is added, so the marketer can correct the list and send it again."""
+    segment = found(selectors.segment_get_for, request.user, pk)
+    form = AddEmailsForm(request.POST)
+    if form.is_valid():
+        emails = form.cleaned_data["emails"]
+        ids = contact_ids_by_email(emails=emails)
+        unknown = [e for e in emails if e not in ids]
+        if unknown:
+            form.add_error(
+                "emails",
+                _("There is no contact with the email %(email)s.") % {"email": unknown[0]},
+            )
+        else:
+            try:
+                added = services.segment_add_contacts(
+                    segment=segment, ids=ids.values(), by=request.user
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("Contacts added: %(n)s.") % {"n": added})
+                return redirect("segments:segment_detail", pk=segment.pk)
+    context = _detail_context(request, segment) | {"add_form": form}
+    return render(request, "segments/segment_detail.html", context, status=422)
+
+
+@role_required(is_marketing)
+@require_POST
+def segment_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = found(selectors.segment_get_for, request.user, pk)
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
+    try:
+        removed = services.segment_remove_contacts(segment=segment, ids=ids, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Contacts removed: %(n)s.") % {"n": removed})
+    return redirect("segments:segment_detail", pk=segment.pk)
+
+
+@role_required(is_marketing)
+def segment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = found(selectors.segment_get_for, request.user, pk)
+    if confirmed(request):
+        try:
+            services.segment_delete(segment=segment, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("segments:segment_detail", pk=segment.pk)
+        messages.success(request, _("The segment %(name)s was deleted.") % {"name": segment.name})
+        return redirect("segments:segment_list")
+    return confirm_page(
+        request,
+        title=_("Delete the segment %(name)s?") % {"name": segment.name},
+        text=_("The segment and its list of members are deleted. The contacts themselves stay."),
+        button=_("Delete segment"),
+        cancel_url=reverse("segments:segment_detail", args=[segment.pk]),
+    )
