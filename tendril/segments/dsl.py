@@ -266,13 +266,7 @@ class Compiler:
     # --- behaviour ---------------------------------------------------------------------------
 
     def _event(self, node: Mapping[str, Any], path: str) -> Q:
-        events = Event.objects.filter(type=self._event_type(node["event"], _at(path, "event")))
-        aliases: Aliases = {}
-        where = self._where(node.get("where"), _at(path, "where"), aliases)
-        events = events.alias(**aliases).filter(where)
-        if "within" in node:
-            span = self._duration(node["within"], _at(path, "within"), signed=False)
-            events = events.filter(occurred_at__gte=self.now - span)
+        events, _span = self._events(node, path)
         op, threshold = self._count(node.get("count", {"gte": 1}), _at(path, "count"))
         if (op, threshold) in (("gte", 1), ("gt", 0), ("neq", 0)):
             return Q(Exists(events.filter(contact_id=OuterRef("pk"))))
@@ -284,6 +278,37 @@ class Compiler:
             failing = counted.exclude(_count_condition(op, threshold)).values("contact_id")
             return ~Q(pk__in=failing)
         return Q(pk__in=counted.filter(_count_condition(op, threshold)).values("contact_id"))
+
+    def _events(
+        self, node: Mapping[str, Any], path: str
+    ) -> tuple[QuerySet[Event], timedelta | None]:
+        """The events a behaviour condition counts (type, ``where``, inside its window), and
+        the window's length (``None`` without ``within``)."""
+        events = Event.objects.filter(type=self._event_type(node["event"], _at(path, "event")))
+        aliases: Aliases = {}
+        where = self._where(node.get("where"), _at(path, "where"), aliases)
+        events = events.alias(**aliases).filter(where)
+        if "within" not in node:
+            return events, None
+        span = self._duration(node["within"], _at(path, "within"), signed=False)
+        return events.filter(occurred_at__gte=self.now - span), span
+
+    def windows(self, node: object) -> list[tuple[QuerySet[Event], timedelta]]:
+        """The behaviour conditions with ``within`` anywhere in a stored filter: the events
+        each counts now and its window (see :func:`windows`)."""
+        if isinstance(node, list):
+            return [found for item in node for found in self.windows(item)]
+        if not isinstance(node, Mapping):
+            return []
+        if "event" in node:
+            events, span = self._events(node, "")
+            return [] if span is None else [(events, span)]
+        return [
+            found
+            for key in ("all", "any", "not")
+            if key in node
+            for found in self.windows(node[key])
+        ]
 
     def _event_type(self, raw: object, path: str) -> str:
         if not isinstance(raw, str) or not raw.strip():
@@ -459,6 +484,14 @@ def filter_contacts(node: object, *, segment_id: int | None = None) -> QuerySet[
     compiler = Compiler(segment_id=segment_id)
     condition = compiler.compile(node)
     return Contact.objects.alias(**compiler.aliases).filter(condition)
+
+
+def windows(node: object) -> list[tuple[QuerySet[Event], timedelta]]:
+    """For a stored filter, each behaviour condition with ``within``: the events it counts now
+    and its window. The filter's answer for a contact can change without any new event only
+    when one of these events leaves its window (``occurred_at + window``), which is what lets
+    membership be re-checked on a schedule instead of by rescanning every contact."""
+    return Compiler().windows(node)
 
 
 def _stage_choices(name: str) -> tuple[str, ...] | None:

@@ -46,3 +46,25 @@ class SegmentMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} in {self.segment_id}"
+
+
+class SegmentRecheck(models.Model):
+    """When one contact's place in one segment must be looked at again without any new event:
+    the moment an event its filter counts ``within`` a window falls out of that window.
+
+    Stored so that time-window exits are found by an indexed scan of due rows, not by
+    re-running every windowed filter over every contact; unique per (segment, contact), so a
+    contact has one next moment per segment, replaced each time they are evaluated."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="rechecks")
+    contact_id = models.BigIntegerField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "contact_id"], name="segment_recheck_once")
+        ]
+        indexes = [models.Index(fields=["due_at"], name="segment_recheck_due")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in {self.segment_id} at {self.due_at}"

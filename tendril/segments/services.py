@@ -10,11 +10,13 @@ adds at once run one after the other, and each member is stored, and announced, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Collection, Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
@@ -23,8 +25,10 @@ from tendril.contacts.selectors import contact_ids_existing
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource
-from tendril.segments.dsl import filter_contacts, references
-from tendril.segments.models import Segment, SegmentMember
+from tendril.segments.dsl import filter_contacts, references, windows
+from tendril.segments.models import Segment, SegmentMember, SegmentRecheck
+
+logger = logging.getLogger(__name__)
 
 ENTERED = "segment_entered"
 EXITED = "segment_exited"
@@ -141,7 +145,141 @@ def segment_rebuild(*, segment: Segment) -> tuple[int, int]:
     )
     _leave(segment, leaving)
     _enter(segment, entering)
+    _rechecks_plan(segment, None)
     return len(entering), len(leaving)
+
+
+# --- membership kept current between rebuilds ------------------------------------------------
+
+
+def segments_in_order() -> list[Segment]:
+    """The dynamic segments, each after the segments its filter refers to, so a pass over them
+    sees each referred segment's membership already brought up to date."""
+    pending = {s.pk: s for s in Segment.objects.filter(static=False).order_by("pk")}
+    needs = {pk: references(s.filter) & pending.keys() for pk, s in pending.items()}
+    ordered: list[Segment] = []
+    while pending:
+        ready = [pk for pk in pending if not needs[pk] & pending.keys()]
+        # Filters with a cycle are refused when saved; should one exist, it is taken as is.
+        for pk in ready or list(pending):
+            ordered.append(pending.pop(pk))
+    return ordered
+
+
+def memberships_refresh(*, touched: Collection[int], moved: dict[int, set[int]]) -> int:
+    """Every dynamic segment re-evaluated for just the contacts something happened to:
+    ``touched`` (for every segment) and ``moved`` (segment id → contacts who entered or left
+    it, for the segments that refer to it). Segments go in dependency order, and what changes
+    in one is added to ``moved``, so dependants follow in the same pass. The cost grows with
+    the contacts named, not with the contacts stored. Returns the number of changes."""
+    changes = 0
+    for segment in segments_in_order():
+        ids = set(touched).union(*(moved.get(ref, set()) for ref in references(segment.filter)))
+        if not ids:
+            continue
+        changed = segment_refresh(segment_id=segment.pk, contact_ids=ids)
+        moved.setdefault(segment.pk, set()).update(changed)
+        changes += len(changed)
+    return changes
+
+
+@transaction.atomic
+def segment_refresh(*, segment_id: int, contact_ids: Collection[int]) -> set[int]:
+    """One dynamic segment's membership of ``contact_ids`` made equal to what its filter says
+    now, each entry and exit announced once (the segment's row is locked, as by a rebuild);
+    returns the contacts who entered or left. A filter that no longer compiles (a custom field
+    it reads was deleted) is left alone and logged: its segment waits for an edit."""
+    segment = Segment.objects.select_for_update().filter(pk=segment_id, static=False).first()
+    ids = sorted(set(contact_ids))
+    if segment is None or not ids:
+        return set()
+    try:
+        matching = filter_contacts(segment.filter, segment_id=segment.pk)
+    except InvalidInput:
+        logger.warning("segment %s has a filter that no longer compiles", segment.pk)
+        return set()
+    changed: set[int] = set()
+    for chunk in _chunks(ids):
+        now_in = set(matching.filter(pk__in=chunk).values_list("pk", flat=True))
+        were_in = set(
+            SegmentMember.objects.filter(segment=segment, contact_id__in=chunk).values_list(
+                "contact_id", flat=True
+            )
+        )
+        _leave(segment, sorted(were_in - now_in))
+        _enter(segment, sorted(now_in - were_in))
+        changed |= now_in ^ were_in
+    _rechecks_plan(segment, ids)
+    return changed
+
+
+def _rechecks_plan(segment: Segment, contact_ids: list[int] | None) -> None:
+    """When each contact (all when ``None``) must be evaluated again for ``segment`` without a
+    new event: the first moment an event one of its ``within`` conditions counts now leaves
+    that window. Contacts with no such event have no row. Called with the segment locked."""
+    due: dict[int, datetime] = {}
+    chunks: list[list[int] | None] = [None] if contact_ids is None else [*_chunks(contact_ids)]
+    for events, span in windows(segment.filter):
+        for chunk in chunks:
+            rows = events.filter(contact_id__isnull=False).order_by()
+            if chunk is not None:
+                rows = rows.filter(contact_id__in=chunk)
+            for contact_id, first in (
+                rows.values("contact_id")
+                .annotate(first=Min("occurred_at"))
+                .values_list("contact_id", "first")
+            ):
+                assert contact_id is not None  # anonymous events were filtered out above
+                at = first + span
+                due[contact_id] = min(due.get(contact_id, at), at)
+    stale = SegmentRecheck.objects.filter(segment=segment)
+    if contact_ids is None:
+        stale.delete()
+    else:
+        for chunk in _chunks(contact_ids):
+            stale.filter(contact_id__in=[i for i in chunk if i not in due]).delete()
+    SegmentRecheck.objects.bulk_create(
+        (SegmentRecheck(segment=segment, contact_id=i, due_at=at) for i, at in due.items()),
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["segment", "contact_id"],
+        update_fields=["due_at"],
+    )
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
+@transaction.atomic
+def segment_rechecks_run(*, segment_id: int, limit: int = BATCH) -> int:
+    """Re-evaluate the contacts of one segment whose window moment has passed (at most
+    ``limit``); returns how many were claimed. The segment's row is locked before the due rows
+    (the order every membership writer uses), and the rows are claimed ``SKIP LOCKED``, so
+    workers running at once share the due rows instead of waiting on each other."""
+    if not Segment.objects.select_for_update().filter(pk=segment_id).exists():
+        return 0
+    claimed = list(
+        SegmentRecheck.objects.select_for_update(skip_locked=True)
+        .filter(segment_id=segment_id, due_at__lt=clock.now())
+        .order_by("due_at", "pk")
+        .values_list("pk", "contact_id")[:limit]
+    )
+    if not claimed:
+        return 0
+    SegmentRecheck.objects.filter(pk__in=[pk for pk, _ in claimed]).delete()
+    segment_refresh(segment_id=segment_id, contact_ids=[c for _, c in claimed])
+    return len(claimed)
+
+
+def segments_with_due_rechecks() -> list[int]:
+    """The segments some contact of which is due to be evaluated again, in dependency order."""
+    due = set(
+        SegmentRecheck.objects.filter(due_at__lt=clock.now())
+        .values_list("segment_id", flat=True)
+        .distinct()
+    )
+    return [s.pk for s in segments_in_order() if s.pk in due]
 
 
 def _ids_clean(raw: Iterable[int]) -> list[int]:
@@ -240,4 +378,6 @@ def _leave(segment: Segment, ids: list[int]) -> None:
 def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
     """The memberships of contacts about to be deleted, gone without announcement: nothing
     may name an erased person, and a deleted contact takes no further part in any journey."""
-    SegmentMember.objects.filter(contact_id__in=contact_ids).delete()
+    ids = contact_ids if isinstance(contact_ids, QuerySet) else list(contact_ids)
+    SegmentMember.objects.filter(contact_id__in=ids).delete()
+    SegmentRecheck.objects.filter(contact_id__in=ids).delete()
