@@ -69,7 +69,12 @@ def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_menu_and
     assert found["public"] is True
     assert found["sentence"] == "Joined the webinar Scoring 101"
     assert found["rejected"] == [[1, "a webinar_joined event needs the property 'webinar'"]]
-    assert found["consumers"] == ["contacts.last_seen", "plugin_app.webinars", "scoring"]
+    assert found["consumers"] == [
+        "contacts.last_seen",
+        "plugin_app.webinars",
+        "scoring",
+        "segments",
+    ]
     assert [webinar for _, webinar in found["seen"]] == ["Scoring 101"]
     assert "plugin_app.nightly" in found["jobs"]
     assert found["demo"] == ["accounts", "contacts", "scoring", "plugin_app"]
