@@ -41,6 +41,8 @@ const files = [
   // only the dashboard page loads them.
   [packageFile("chart.js", "dist", "chart.umd.min.js"), "chart.umd.min.js"],
   [join(here, "src", "dashboard.js"), "dashboard.js"],
+  // The segment builder: only the segment new/edit page loads it.
+  [join(here, "src", "segments.js"), "segments.js"],
   swagger("swagger-ui-bundle.js"),
   swagger("swagger-ui.css"),
   swagger("LICENSE"),

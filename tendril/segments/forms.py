@@ -1,6 +1,9 @@
-"""The segment screens' forms: a static list's name, and the emails added to a static list."""
+"""The segment screens' forms: a static list's name, the emails added to a static list, and a
+dynamic segment's name and filter."""
 
 from __future__ import annotations
+
+import json
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +39,21 @@ class AddEmailsForm(forms.Form):
                 )
             emails.append(email)
         return emails
+
+
+class SegmentForm(forms.Form):
+    """A dynamic segment: its name and its filter, which the builder keeps as JSON in the
+    hidden ``filter`` input (checked by the service, which names a bad part by its path)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    filter = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_filter(self) -> object:
+        raw = self.cleaned_data["filter"]
+        if not raw:
+            return {}
+        try:
+            return json.loads(raw)
+        except ValueError:
+            message = _("The filter could not be read; build it again.")
+            raise forms.ValidationError(message) from None

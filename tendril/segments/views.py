@@ -1,11 +1,14 @@
 """Segment screens: the searchable list, one segment (its filter in words and its members),
-a static list's creation and its members added by email or removed by ticking, and delete.
+the builder that makes and edits a dynamic segment with a live preview, a static list's
+creation and its members added by email or removed by ticking, and delete.
 
 Everyone signed in reads segments; admins and marketers change them (``is_marketing``), as the
 API allows.
 """
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +21,9 @@ from django.views.decorators.http import require_POST
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts.selectors import contact_ids_by_email
 from tendril.core.errors import DomainError
-from tendril.segments import selectors, services
+from tendril.segments import builder, selectors, services
 from tendril.segments.describe import describe
-from tendril.segments.forms import AddEmailsForm, StaticSegmentForm
+from tendril.segments.forms import AddEmailsForm, SegmentForm, StaticSegmentForm
 from tendril.segments.models import Segment
 from tendril.ui.views import confirm_page, confirmed, form_error, found, paginate, role_required
 
@@ -132,3 +135,77 @@ def segment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         button=_("Delete segment"),
         cancel_url=reverse("segments:segment_detail", args=[segment.pk]),
     )
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+
+def _builder_page(
+    request: AuthedRequest, form: SegmentForm, segment: Segment | None
+) -> HttpResponse:
+    """Show the builder; on a valid POST save through the service and go to the segment. A
+    refused filter part is shown at its condition: the page hands the service's JSON path to
+    the builder script (``data-error-path``), which finds the condition's element."""
+    error_path = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if segment is None:
+                saved = services.segment_create(
+                    name=data["name"], filter=data["filter"], by=request.user
+                )
+            else:
+                saved = services.segment_update(
+                    segment=segment, name=data["name"], filter=data["filter"], by=request.user
+                )
+        except DomainError as exc:
+            if exc.field == "name":
+                form.add_error("name", exc.message)
+            else:
+                form.add_error("filter", exc.message)
+                error_path = exc.field or ""
+        else:
+            done = _("The segment %(name)s was saved.") % {"name": saved.name}
+            messages.success(request, done)
+            return redirect("segments:segment_detail", pk=saved.pk)
+    context = {
+        "form": form,
+        "segment": segment,
+        "catalogue": builder.catalogue(),
+        "error_path": error_path,
+    }
+    status = 422 if form.errors else 200
+    return render(request, "segments/segment_builder.html", context, status=status)
+
+
+@role_required(is_marketing)
+def segment_new(request: AuthedRequest) -> HttpResponse:
+    return _builder_page(request, SegmentForm(request.POST or None), None)
+
+
+@role_required(is_marketing)
+def segment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    segment = found(selectors.segment_get_for, request.user, pk)
+    if segment.static:
+        return redirect("segments:segment_detail", pk=segment.pk)
+    initial = {"name": segment.name, "filter": json.dumps(segment.filter)}
+    return _builder_page(request, SegmentForm(request.POST or None, initial=initial), segment)
+
+
+@role_required(is_marketing)
+@require_POST
+def segment_preview(request: AuthedRequest) -> HttpResponse:
+    """The builder's live count and sample (htmx), nothing saved; a refused part comes back
+    with its JSON path for the script to show at its condition."""
+    form = SegmentForm(request.POST)
+    form.is_valid()  # only the filter matters here: the name may not be typed yet
+    filter = form.cleaned_data.get("filter")
+    context: dict[str, object] = {}
+    if not filter:
+        context["error"] = form.errors.get("filter", [_("Add a condition to see who matches.")])[0]
+    else:
+        try:
+            context["preview"] = selectors.segment_preview(filter=filter)
+        except DomainError as exc:
+            context |= {"error": exc.message, "error_path": exc.field or ""}
+    return render(request, "segments/_preview.html", context)

@@ -3,6 +3,7 @@ lists kept by hand on their page, and an audited delete that only marketing may 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -162,3 +163,70 @@ def test_an_unknown_segment_is_a_404(marketer: User) -> None:
     assert (
         signed_in(marketer).get(reverse("segments:segment_detail", args=[999])).status_code == 404
     )
+
+
+def test_the_builder_saves_a_new_segment_and_fills_it(marketer: User) -> None:
+    member = small_pricing_visitor()
+    client = signed_in(marketer)
+    assert client.get(reverse("segments:segment_new")).status_code == 200
+
+    saved = client.post(
+        reverse("segments:segment_new"),
+        {"name": "Small pricing", "filter": json.dumps(SMALL_PRICING)},
+    )
+
+    segment = Segment.objects.get(name="Small pricing")
+    assert saved.status_code == 302 and segment.filter == SMALL_PRICING
+    assert list(SegmentMember.objects.values_list("contact_id", flat=True)) == [member.pk]
+
+
+def test_a_refused_filter_part_comes_back_with_its_path_for_the_builder(marketer: User) -> None:
+    bad = {"all": [{"field": "company.employees", "op": "contains", "value": 100}]}
+    page = signed_in(marketer).post(
+        reverse("segments:segment_new"), {"name": "Bad", "filter": json.dumps(bad)}
+    )
+    assert page.status_code == 422
+    assert 'data-error-path="all[0].op"' in page.content.decode()
+    assert not Segment.objects.exists()
+
+
+def test_editing_the_filter_rebuilds_the_members(marketer: User) -> None:
+    member = small_pricing_visitor()
+    segment = segment_create(name="Small", filter=SMALL_PRICING, by=marketer)
+    bigger = {"field": "company.employees", "op": "gt", "value": 1000}
+    client = signed_in(marketer)
+    page = client.get(reverse("segments:segment_edit", args=[segment.pk])).content.decode()
+    assert "company.employees" in page  # the stored filter, for the builder to draw
+
+    client.post(
+        reverse("segments:segment_edit", args=[segment.pk]),
+        {"name": "Big", "filter": json.dumps(bigger)},
+    )
+
+    segment.refresh_from_db()
+    assert segment.name == "Big" and segment.filter == bigger
+    assert not SegmentMember.objects.filter(segment=segment, contact_id=member.pk).exists()
+
+
+def test_the_preview_counts_and_samples_without_saving(marketer: User) -> None:
+    small_pricing_visitor(first_name="Mai", last_name="Pham")
+    ContactFactory(first_name="Big", last_name="Corp", company=CompanyFactory(employees=5000))
+    client = signed_in(marketer)
+    url = reverse("segments:segment_preview")
+
+    shown = client.post(url, {"filter": json.dumps(SMALL_PRICING)}).content.decode()
+    assert "<strong>1</strong>" in shown and "Mai Pham" in shown and "Big Corp" not in shown
+    refused = client.post(url, {"filter": json.dumps({"all": [{"field": "nope", "op": "eq"}]})})
+    assert 'data-error-path="all[0].field"' in refused.content.decode()
+    assert not Segment.objects.exists()
+
+
+def test_sales_cannot_open_the_builder_or_the_preview(sales_rep: User, marketer: User) -> None:
+    segment = segment_create(name="Small", filter=SMALL_PRICING, by=marketer)
+    client = signed_in(sales_rep)
+    attempts = [
+        client.get(reverse("segments:segment_new")),
+        client.get(reverse("segments:segment_edit", args=[segment.pk])),
+        client.post(reverse("segments:segment_preview"), {"filter": json.dumps(SMALL_PRICING)}),
+    ]
+    assert [r.status_code for r in attempts] == [403] * 3
