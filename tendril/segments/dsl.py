@@ -293,22 +293,39 @@ class Compiler:
         span = self._duration(node["within"], _at(path, "within"), signed=False)
         return events.filter(occurred_at__gte=self.now - span), span
 
-    def windows(self, node: object) -> list[tuple[QuerySet[Event], timedelta]]:
-        """The behaviour conditions with ``within`` anywhere in a stored filter: the events
-        each counts now and its window (see :func:`windows`)."""
+    def moments(self, node: object) -> list[Moment]:
+        """The conditions anywhere in a stored filter whose answer moves with the clock (see
+        :func:`moments`)."""
         if isinstance(node, list):
-            return [found for item in node for found in self.windows(item)]
+            return [found for item in node for found in self.moments(item)]
         if not isinstance(node, Mapping):
             return []
         if "event" in node:
             events, span = self._events(node, "")
-            return [] if span is None else [(events, span)]
+            if span is None:
+                return []
+            return [Moment(events.exclude(contact_id=None), "contact_id", "occurred_at", span)]
+        if "field" in node:
+            return self._date_moment(node)
         return [
             found
             for key in ("all", "any", "not")
             if key in node
-            for found in self.windows(node[key])
+            for found in self.moments(node[key])
         ]
+
+    def _date_moment(self, node: Mapping[str, Any]) -> list[Moment]:
+        """A date column compared with a duration from now (``created_at gte -P7D``) flips
+        when ``now + duration`` passes the column's value: at ``value - duration``."""
+        column, kind = CONTACT_FIELDS.get(node["field"], ("", TEXT))
+        value = node.get("value")
+        if kind is not DATE or node.get("op") == "exists" or not isinstance(value, str):
+            return []
+        if not value.lstrip("+-").startswith("P"):
+            return []
+        offset = self._duration(value, "value", signed=True)
+        upcoming = Contact.objects.filter(**{f"{column}__gt": self.now + offset})
+        return [Moment(upcoming, "pk", column, -offset)]
 
     def _event_type(self, raw: object, path: str) -> str:
         if not isinstance(raw, str) or not raw.strip():
@@ -486,12 +503,24 @@ def filter_contacts(node: object, *, segment_id: int | None = None) -> QuerySet[
     return Contact.objects.alias(**compiler.aliases).filter(condition)
 
 
-def windows(node: object) -> list[tuple[QuerySet[Event], timedelta]]:
-    """For a stored filter, each behaviour condition with ``within``: the events it counts now
-    and its window. The filter's answer for a contact can change without any new event only
-    when one of these events leaves its window (``occurred_at + window``), which is what lets
-    membership be re-checked on a schedule instead of by rescanning every contact."""
-    return Compiler().windows(node)
+@dataclass(frozen=True)
+class Moment:
+    """Rows each naming a contact (``contact``) and a time (``at``): the earliest ``at`` of a
+    contact, plus ``shift``, is when the condition's answer for them next changes with no new
+    event (an event leaving its ``within`` window, a date passing a "7 days ago" line)."""
+
+    rows: QuerySet[Any]
+    contact: str
+    at: str
+    shift: timedelta
+
+
+def moments(node: object) -> list[Moment]:
+    """For a stored filter, its conditions whose answer moves with the clock alone: behaviour
+    ``within`` a window, and dates compared with a duration from now. Only at those moments can
+    a contact's membership change without a new event, which is what lets membership be
+    re-checked on a schedule instead of by rescanning every contact."""
+    return Compiler().moments(node)
 
 
 def _stage_choices(name: str) -> tuple[str, ...] | None:

@@ -50,7 +50,8 @@ class SegmentMember(models.Model):
 
 class SegmentRecheck(models.Model):
     """When one contact's place in one segment must be looked at again without any new event:
-    the moment an event its filter counts ``within`` a window falls out of that window.
+    the moment an event its filter counts ``within`` a window falls out of that window, or a
+    date it compares with a duration from now passes that line.
 
     Stored so that time-window exits are found by an indexed scan of due rows, not by
     re-running every windowed filter over every contact; unique per (segment, contact), so a

@@ -25,7 +25,7 @@ from tendril.contacts.selectors import contact_ids_existing
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource
-from tendril.segments.dsl import filter_contacts, references, windows
+from tendril.segments.dsl import filter_contacts, moments, references
 from tendril.segments.models import Segment, SegmentMember, SegmentRecheck
 
 logger = logging.getLogger(__name__)
@@ -215,22 +215,22 @@ def segment_refresh(*, segment_id: int, contact_ids: Collection[int]) -> set[int
 
 def _rechecks_plan(segment: Segment, contact_ids: list[int] | None) -> None:
     """When each contact (all when ``None``) must be evaluated again for ``segment`` without a
-    new event: the first moment an event one of its ``within`` conditions counts now leaves
-    that window. Contacts with no such event have no row. Called with the segment locked."""
+    new event: the first moment one of its conditions that move with the clock changes its
+    answer (an event leaving its ``within`` window, a date passing a "7 days ago" line).
+    Contacts with no such moment have no row. Called with the segment locked."""
     due: dict[int, datetime] = {}
     chunks: list[list[int] | None] = [None] if contact_ids is None else [*_chunks(contact_ids)]
-    for events, span in windows(segment.filter):
+    for moment in moments(segment.filter):
         for chunk in chunks:
-            rows = events.filter(contact_id__isnull=False).order_by()
+            rows = moment.rows.order_by()
             if chunk is not None:
-                rows = rows.filter(contact_id__in=chunk)
+                rows = rows.filter(**{f"{moment.contact}__in": chunk})
             for contact_id, first in (
-                rows.values("contact_id")
-                .annotate(first=Min("occurred_at"))
-                .values_list("contact_id", "first")
+                rows.values(moment.contact)
+                .annotate(first=Min(moment.at))
+                .values_list(moment.contact, "first")
             ):
-                assert contact_id is not None  # anonymous events were filtered out above
-                at = first + span
+                at = first + moment.shift
                 due[contact_id] = min(due.get(contact_id, at), at)
     stale = SegmentRecheck.objects.filter(segment=segment)
     if contact_ids is None:

@@ -188,6 +188,24 @@ def test_a_contact_enters_a_segment_of_those_without_a_recent_download_when_thei
         assert members(quiet) == [reader.pk]
 
 
+def test_a_new_contact_leaves_the_new_this_week_segment_when_the_week_has_passed() -> None:
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
+        older = ContactFactory(created_at=start - timedelta(days=6))
+        newer = ContactFactory(created_at=start - timedelta(days=2))
+        fresh = segment_create(
+            name="New this week",
+            filter={"field": "created_at", "op": "gte", "value": "-P7D"},
+            by=None,
+        )
+        assert members(fresh) == [older.pk, newer.pk]
+        assert SegmentRecheck.objects.get(contact_id=older.pk).due_at == start + timedelta(days=1)
+    with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False):
+        assert segments_recheck() == 1
+        assert members(fresh) == [newer.pk]
+        assert announced(fresh, "segment_exited") == [older.pk]
+
+
 def test_an_erased_contact_leaves_no_recheck_behind(marketer: Any) -> None:
     reader = ContactFactory()
     download(reader)
