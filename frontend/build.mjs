@@ -43,6 +43,8 @@ const files = [
   [join(here, "src", "dashboard.js"), "dashboard.js"],
   // The segment builder: only the segment new/edit page loads it.
   [join(here, "src", "segments.js"), "segments.js"],
+  // The scoring page's band chart, drawn with the same Chart.js.
+  [join(here, "src", "scoring.js"), "scoring.js"],
   swagger("swagger-ui-bundle.js"),
   swagger("swagger-ui.css"),
   swagger("LICENSE"),

@@ -15,10 +15,12 @@ Semantics, kept simple enough for a SQL translation to give the same answers:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tendril.core.errors import InvalidInput
 
@@ -179,3 +181,50 @@ def where_matches(where: Mapping[str, Mapping[str, Any]], properties: Mapping[st
             elif not present or not _op_holds(op, expected, properties[prop]):
                 return False
     return True
+
+
+# --- in words ----------------------------------------------------------------------------------
+
+OP_WORDS = {
+    "eq": gettext_lazy("is"),
+    "neq": gettext_lazy("is not"),
+    "lt": gettext_lazy("less than"),
+    "lte": gettext_lazy("at most"),
+    "gt": gettext_lazy("more than"),
+    "gte": gettext_lazy("at least"),
+    "contains": gettext_lazy("contains"),
+    "starts_with": gettext_lazy("starts with"),
+    "in": gettext_lazy("is one of"),
+}
+
+
+def value_words(value: object) -> str:
+    """A compared value as a marketer reads it: texts as written, lists joined by commas."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(value_words(v) for v in value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def condition_words(label: str, op: object, value: object) -> str:
+    """One comparison in words: "url contains /pricing", "plan is set"."""
+    if op == "exists":
+        text = _("%(field)s is set") if value else _("%(field)s is not set")
+        return text % {"field": label}
+    return _("%(field)s %(op)s %(value)s") % {
+        "field": label,
+        "op": OP_WORDS.get(str(op), str(op)),
+        "value": value_words(value),
+    }
+
+
+def where_words(where: Mapping[str, Any]) -> str:
+    """A stored ``where`` in words ("url contains /pricing and plan is set"); "" when empty.
+    Anything unexpected is shown as written rather than failing the page."""
+    return _(" and ").join(
+        condition_words(str(prop), op, value)
+        for prop, ops in where.items()
+        if isinstance(ops, Mapping)
+        for op, value in ops.items()
+    )

@@ -1,18 +1,22 @@
-"""Reads of scoring: the rules, the settings (and the grade thresholds contacts grade by), and a
-contact's score history."""
+"""Reads of scoring: the rules, the settings (and the grade thresholds contacts grade by), how
+many contacts are in each band, and a contact's score and stage history."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tendril.contacts.models import Contact
 from tendril.contacts.selectors import HOT_SCORE, WARM_SCORE
 from tendril.core.errors import first_or_not_found
+from tendril.core.models import Event
 from tendril.scoring.models import ScoreEntry, ScoringRule, ScoringSettings
 
 SETTINGS_PK = 1
+STAGE_CHANGED = "stage_changed"
 # How long one process trusts the thresholds it read: a contact list grades fifty contacts and
 # should not read the settings fifty times. A change made in another process shows within this.
 THRESHOLDS_TTL = 5.0
@@ -57,3 +61,25 @@ def rule_get(rule_id: int) -> ScoringRule:
 def score_history(*, contact_id: int, limit: int = 200) -> QuerySet[ScoreEntry]:
     """The contact's latest score changes, newest first."""
     return ScoreEntry.objects.filter(contact_id=contact_id).order_by("-at", "-id")[:limit]
+
+
+def score_bands() -> dict[str, int]:
+    """How many contacts are hot, warm and cold by the current thresholds, in one query."""
+    hot, warm = score_thresholds()
+    return Contact.objects.aggregate(
+        hot=Count("pk", filter=Q(score__gte=hot)),
+        warm=Count("pk", filter=Q(score__gte=warm, score__lt=hot)),
+        cold=Count("pk", filter=Q(score__lt=warm)),
+    )
+
+
+def stage_history(*, contact_id: int, limit: int = 200) -> QuerySet[Event]:
+    """The contact's stage changes (who made them is in each event), newest first."""
+    return Event.objects.filter(contact_id=contact_id, type=STAGE_CHANGED).order_by(
+        "-occurred_at", "-id"
+    )[:limit]
+
+
+def events_by_id(ids: Iterable[int | None]) -> dict[int, Event]:
+    """The events the ledger rows name (an erased event is simply absent)."""
+    return Event.objects.in_bulk([i for i in ids if i is not None])

@@ -133,7 +133,7 @@ def test_contact_page_shows_fields_company_custom_values_and_consent(
         assert text in html
     assert f'href="/companies/{contact.company_id}/">Acme Logistics</a>' in html
     assert '<span class="badge granted">Granted</span>' in html
-    assert "Scoring rules arrive with the Qualification capability." in html
+    assert "Why this score?" in html
 
 
 def test_editing_a_contact_saves_it_and_records_the_stage_change(

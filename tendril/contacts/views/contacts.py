@@ -19,6 +19,7 @@ from tendril.contacts import selectors, services
 from tendril.contacts.forms import ContactEditForm
 from tendril.contacts.listing import custom_field_text
 from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
+from tendril.contacts.panels import contact_panels
 from tendril.contacts.views.contact_list import owners
 from tendril.contacts.views.timeline import timeline_context
 from tendril.core.errors import DomainError
@@ -56,6 +57,7 @@ def _contact_page(
         "custom_values": custom_values,
         "consents": _consent_rows(contact),
         "statuses": ConsentStatus.choices,
+        "panels": contact_panels(request, contact),
         **timeline_context(request, contact),
     }
     return render(request, "contacts/contact_detail.html", context, status=status)

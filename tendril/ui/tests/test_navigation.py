@@ -16,9 +16,8 @@ from tendril.ui.navigation import nav_entry, nav_items, settings_entry
 
 pytestmark = pytest.mark.django_db
 
-# Segments has its app now (tendril/segments/navigation.py).
+# Segments and scoring have their apps now (their navigation.py).
 COMING = {
-    "scoring": "points",
     "emails": "subject lines",
     "journeys": "multi-step",
     "web": "landing pages",
