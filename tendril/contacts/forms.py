@@ -40,6 +40,10 @@ class ContactFilterForm(forms.Form):
     grade = forms.ChoiceField(required=False, choices=GRADES, label=_("Grade"))
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Owner"))
     source = forms.ChoiceField(required=False, label=_("Source"))
+    # Set by the links of a segment's page (the segments capability); kept as the list changes.
+    segment = forms.IntegerField(
+        required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, owners: list[User], sources: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -52,6 +52,13 @@ PAGES = [
     ("/companies/{company}/edit/", EVERYONE),
     ("/companies/999999/edit/", (404, 404, 404)),
     ("/companies/suggest/", EVERYONE),
+    ("/segments/", EVERYONE),
+    ("/segments/new/", MARKETING),
+    ("/segments/new-static/", MARKETING),
+    ("/segments/preview/", (405, 405, 403)),
+    ("/segments/999999/", (404, 404, 404)),
+    ("/segments/999999/edit/", (404, 404, 403)),
+    ("/segments/999999/delete/", (404, 404, 403)),
     ("/settings/", EVERYONE),
     ("/settings/fields/", MARKETING),
     ("/settings/fields/{field}/delete/", MARKETING),
@@ -72,7 +79,7 @@ PAGES = [
     ("/logout/", (405, 405, 405)),
     *(
         (f"/coming/{key}/", EVERYONE)
-        for key in ("segments", "scoring", "emails", "journeys", "web", "sales", "reports")
+        for key in ("scoring", "emails", "journeys", "web", "sales", "reports")
     ),
 ]
 

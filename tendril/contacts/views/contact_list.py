@@ -101,6 +101,7 @@ def list_state(data: QueryDict) -> ListState:
         grade=cleaned.get("grade") or None,
         owner=cleaned.get("owner"),
         source=cleaned.get("source") or None,
+        segment=cleaned.get("segment"),
     )
     order = data.get("order", "")
     page_size = _number(data.get("page_size"))

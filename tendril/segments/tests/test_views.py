@@ -230,3 +230,18 @@ def test_sales_cannot_open_the_builder_or_the_preview(sales_rep: User, marketer:
         client.post(reverse("segments:segment_preview"), {"filter": json.dumps(SMALL_PRICING)}),
     ]
     assert [r.status_code for r in attempts] == [403] * 3
+
+
+def test_the_segment_page_opens_the_contact_list_with_only_its_members(marketer: User) -> None:
+    member = small_pricing_visitor(first_name="Mai", last_name="Pham")
+    ContactFactory(first_name="Big", last_name="Corp", company=CompanyFactory(employees=5000))
+    segment = segment_create(name="Small pricing", filter=SMALL_PRICING, by=marketer)
+    client = signed_in(marketer)
+
+    listed = client.get(reverse("contacts:contact_list"), {"segment": segment.pk})
+
+    text = listed.content.decode()
+    assert member.display_name in text and "Big Corp" not in text
+    assert f'name="segment" value="{segment.pk}"' in text  # kept as the filters change
+    everyone = client.get(reverse("contacts:contact_list")).content.decode()
+    assert "Big Corp" in everyone
