@@ -32,6 +32,8 @@ class RuleForm(forms.Form):
     event = forms.CharField(
         label=_("Event"),
         max_length=80,
+        # The page lists the known event types in a <datalist> of this id to pick from.
+        widget=forms.TextInput(attrs={"list": "event-types", "autocomplete": "off"}),
         help_text=_("The event type that gives points, like page_view or asset_downloaded."),
     )
     where = forms.JSONField(

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from tendril.contacts.models import Contact
 from tendril.contacts.selectors import HOT_SCORE, WARM_SCORE
 from tendril.core.errors import first_or_not_found
+from tendril.core.events import event_types
 from tendril.core.models import Event
-from tendril.scoring.models import ScoreEntry, ScoringRule, ScoringSettings
+from tendril.scoring.models import OWN_EVENT, ScoreEntry, ScoringRule, ScoringSettings
 
 SETTINGS_PK = 1
 STAGE_CHANGED = "stage_changed"
@@ -83,3 +84,8 @@ def stage_history(*, contact_id: int, limit: int = 200) -> QuerySet[Event]:
 def events_by_id(ids: Iterable[int | None]) -> dict[int, Event]:
     """The events the ledger rows name (an erased event is simply absent)."""
     return Event.objects.in_bulk([i for i in ids if i is not None])
+
+
+def scorable_event_types() -> list[str]:
+    """The declared event types a rule may score (all but scoring's own), for the rule form."""
+    return sorted(name for name in event_types() if name != OWN_EVENT)

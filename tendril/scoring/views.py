@@ -81,7 +81,7 @@ def thresholds_save(request: AuthedRequest) -> HttpResponse:
 def _rule_form_page(
     request: AuthedRequest, form: RuleForm, rule: ScoringRule | None, status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "rule": rule}
+    context = {"form": form, "rule": rule, "event_types": selectors.scorable_event_types()}
     return render(request, "scoring/rule_form.html", context, status=status)
 
 

@@ -138,6 +138,8 @@ def test_editing_a_rule_recounts_the_scores_it_gave(marketer: User) -> None:
     client = signed_in(marketer)
     form = client.get(reverse("scoring:rule_edit", args=[rule.pk])).content.decode()
     assert "Pricing page" in form and "/pricing" in form
+    assert '<option value="asset_downloaded">' in form
+    assert '<option value="score_changed">' not in form
 
     response = client.post(
         reverse("scoring:rule_edit", args=[rule.pk]),
