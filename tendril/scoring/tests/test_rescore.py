@@ -160,3 +160,17 @@ def test_negative_points_rescore_too() -> None:
     rule_update(rule=rule, data={"points": -7}, by=None)
 
     assert _score(ann) == -7
+
+
+def test_a_rule_patched_through_the_api_rescores_the_contacts_it_scored(marketer_api: Any) -> None:
+    ann = ContactFactory()
+    rule = _rule(points=1)
+    score_events(_views(ann, "/a", "/b"))
+
+    response = marketer_api.patch(
+        f"/api/v1/scoring/rules/{rule.pk}", {"points": 4}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert _score(ann) == 8
+    assert marketer_api.get(f"/api/v1/contacts/{ann.pk}/score").json()["score"] == 8
