@@ -90,3 +90,38 @@ def test_a_marketer_builds_a_segment_with_clicks_and_sees_who_matches_before_sav
         "100"
     )
     expect(page.locator(".segment-count strong")).to_have_text("2")
+
+
+def test_a_marketer_keeps_a_static_list_by_hand_and_finds_it_in_the_segment_list(
+    sign_in: Callable[[User], Page], marketer: User
+) -> None:
+    for first in ("Ann", "Bob", "Cam"):
+        ContactFactory(first_name=first, last_name="Guest", email=f"{first.lower()}@guest.example")
+    page = sign_in(marketer)
+    page.goto("/segments/")
+    page.get_by_role("link", name="New static list").click()
+    page.get_by_label("Name").fill("Event guests")
+    page.get_by_role("button", name="Add the list").click()
+
+    page.get_by_label("Emails to add").fill(
+        "ann@guest.example\nbob@guest.example, nobody@x.example"
+    )
+    page.get_by_role("button", name="Add to the list").click()
+    expect(page.locator("#add-members .errorlist")).to_contain_text("nobody@x.example")
+    page.get_by_label("Emails to add").fill(
+        "ann@guest.example\nbob@guest.example, cam@guest.example"
+    )
+    page.get_by_role("button", name="Add to the list").click()
+    expect(page.locator("#members tbody tr")).to_have_count(3)
+
+    page.get_by_label("Select Bob Guest").check()
+    page.get_by_role("button", name="Remove the ticked contacts").click()
+    expect(page.locator("#members tbody tr")).to_have_count(2)
+    expect(page.locator("#members")).not_to_contain_text("Bob Guest")
+    page.screenshot(path="/tmp/h11-static.png", full_page=True)
+
+    page.get_by_role("link", name="Segments").click()
+    row = page.locator("table.segment-list tbody tr", has_text="Event guests")
+    expect(row).to_contain_text("static list")
+    expect(row.locator("td.num")).to_have_text("2")
+    page.screenshot(path="/tmp/h11-list.png", full_page=True)
