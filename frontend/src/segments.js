@@ -335,8 +335,16 @@
 
   // --- wiring -----------------------------------------------------------------------------
 
+  // An empty builder posts no filter: the preview then asks for a condition instead of
+  // refusing an empty group, and saving says the segment needs a filter.
+  function store() {
+    const top = root.querySelector(".sb-group");
+    const filter = readGroup(top, "");
+    input.value = ownChild(top, ".sb-items").children.length ? JSON.stringify(filter) : "";
+  }
+
   function changed() {
-    input.value = JSON.stringify(readGroup(root.querySelector(".sb-group"), ""));
+    store();
     clearErrors();
     if (preview) htmx.trigger(preview, "segment-changed");
   }
@@ -348,7 +356,7 @@
     initial = null;
   }
   root.append(renderGroup(initial && Object.keys(initial).length ? initial : { all: [] }, true));
-  input.value = JSON.stringify(readGroup(root.querySelector(".sb-group"), ""));
+  store();
   if (root.dataset.error) showError(root.dataset.errorPath || "", root.dataset.error);
 
   root.addEventListener("change", changed);

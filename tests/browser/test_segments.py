@@ -125,3 +125,20 @@ def test_a_marketer_keeps_a_static_list_by_hand_and_finds_it_in_the_segment_list
     expect(row).to_contain_text("static list")
     expect(row.locator("td.num")).to_have_text("2")
     page.screenshot(path="/tmp/h11-list.png", full_page=True)
+
+
+def test_an_empty_builder_asks_for_a_condition_and_saving_it_is_refused_at_the_filter(
+    sign_in: Callable[[User], Page], marketer: User
+) -> None:
+    page = sign_in(marketer)
+    page.goto("/segments/new/")
+    expect(page.locator("#segment-preview")).to_contain_text("Add a condition to see who matches.")
+    expect(page.locator(".sb-error")).to_be_hidden()
+
+    page.get_by_label("Name").fill("Nobody yet")
+    page.get_by_role("button", name="Save the segment").click()
+
+    expect(page.locator(".sb-group .sb-error").first).to_have_text(
+        "A dynamic segment needs a filter."
+    )
+    assert not Segment.objects.exists()
