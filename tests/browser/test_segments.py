@@ -142,3 +142,40 @@ def test_an_empty_builder_asks_for_a_condition_and_saving_it_is_refused_at_the_f
         "A dynamic segment needs a filter."
     )
     assert not Segment.objects.exists()
+
+
+def test_nested_groups_none_of_leaves_out_who_did_something(
+    sign_in: Callable[[User], Page], marketer: User, visitors: None
+) -> None:
+    page = sign_in(marketer)
+    page.goto("/segments/new/")
+    page.get_by_label("Name").fill("Small companies that never saw pricing")
+    page.get_by_role("button", name="Add a field condition").click()
+    field = page.locator('.sb-condition[data-type="field"]')
+    field.locator('[data-part="field"]').select_option("company.employees")
+    field.locator('[data-part="op"]').select_option("lt")
+    field.locator('[data-part="value"]').fill("100")
+    expect(page.locator(".segment-count strong")).to_have_text("3")
+
+    page.get_by_role("button", name="Add a group").click()
+    inner = page.locator(".sb-items .sb-group")
+    inner.locator('.sb-condition[data-type="field"] .sb-remove').click()
+    inner.get_by_role("button", name="Add a behaviour condition").click()
+    inner.get_by_role("button", name="Add a property condition").click()
+    inner.locator('.sb-where-row [data-part="value"]').fill("/pricing")
+    inner.locator('[data-part="mode"]').select_option("none")
+
+    expect(page.locator(".segment-count strong")).to_have_text("1")
+    expect(page.locator(".segment-sample")).to_contain_text("Reader Visitor")
+    page.screenshot(path="/tmp/h11-nested.png", full_page=True)
+    page.get_by_role("button", name="Save the segment").click()
+    expect(page.locator(".segment-words")).to_have_text(
+        "Company employees less than 100 AND NOT (did page_view where url contains /pricing "
+        "at least once)"
+    )
+    assert Segment.objects.get().filter == {
+        "all": [
+            {"field": "company.employees", "op": "lt", "value": 100},
+            {"not": {"any": [{"event": "page_view", "where": {"url": {"contains": "/pricing"}}}]}},
+        ]
+    }
