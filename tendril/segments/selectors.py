@@ -18,9 +18,11 @@ from tendril.segments.models import Segment, SegmentMember
 PREVIEW_SAMPLE = 10
 
 
-def segment_list() -> QuerySet[Segment]:
-    """Every segment by name, each with ``member_count``."""
-    return Segment.objects.annotate(member_count=Count("members")).order_by("name", "pk")
+def segment_list(*, q: str | None = None) -> QuerySet[Segment]:
+    """Every segment by name, each with ``member_count``; ``q`` keeps those whose name has it
+    (the segment list's search)."""
+    segments = Segment.objects.annotate(member_count=Count("members")).order_by("name", "pk")
+    return segments.filter(name__icontains=q) if q else segments
 
 
 def segment_get_for(viewer: Caller, segment_id: int) -> Segment:

@@ -33,9 +33,7 @@ MEMBERS_PER_PAGE = 25
 @login_required
 def segment_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    segments = selectors.segment_list().select_related("created_by")
-    if q:
-        segments = segments.filter(name__icontains=q)
+    segments = selectors.segment_list(q=q or None).select_related("created_by")
     context = {"page": paginate(request, segments), "q": q, "can_edit": is_marketing(request.user)}
     return render(request, "segments/segment_list.html", context)
 
