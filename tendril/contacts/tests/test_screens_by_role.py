@@ -77,10 +77,7 @@ PAGES = [
     ("/password/", EVERYONE),
     ("/login/", (302, 302, 302)),
     ("/logout/", (405, 405, 405)),
-    *(
-        (f"/coming/{key}/", EVERYONE)
-        for key in ("scoring", "emails", "journeys", "web", "sales", "reports")
-    ),
+    *((f"/coming/{key}/", EVERYONE) for key in ("emails", "journeys", "web", "sales", "reports")),
 ]
 
 MENU = [
