@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from tendril.accounts.selectors import user_list
 from tendril.contacts.models import FieldType, Stage
 from tendril.contacts.selectors import custom_field_list
-from tendril.core.conditions import OPS
+from tendril.core.conditions import OP_WORDS, OPS
 from tendril.core.events import event_types
-from tendril.segments.describe import FIELD_LABELS, OP_LABELS
+from tendril.segments.describe import FIELD_LABELS
 from tendril.segments.dsl import CHOICE, CONTACT_FIELDS, CUSTOM_KINDS, GRADES, Kind
 from tendril.segments.models import Segment
 
@@ -51,7 +51,7 @@ def catalogue() -> dict[str, Any]:
         "fields": fields,
         "events": sorted(event_types()),
         "segments": list(Segment.objects.order_by("name").values_list("pk", "name")),
-        "ops": {op: str(label) for op, label in OP_LABELS.items()},
+        "ops": {op: str(label) for op, label in OP_WORDS.items()},
         "where_ops": list(OPS),
         "count_ops": ["gte", "gt", "eq", "lt", "lte", "neq"],
         "labels": {

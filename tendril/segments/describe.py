@@ -8,7 +8,6 @@ still shown as written rather than failing the page.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tendril.contacts.models import CustomField, Stage
+from tendril.core.conditions import OP_WORDS, condition_words, value_words, where_words
 from tendril.segments.models import Segment
 
 FIELD_LABELS = {
@@ -38,17 +38,6 @@ FIELD_LABELS = {
     "company.employees": gettext_lazy("Company employees"),
     "company.created_at": gettext_lazy("Company created"),
 }
-OP_LABELS = {
-    "eq": gettext_lazy("is"),
-    "neq": gettext_lazy("is not"),
-    "lt": gettext_lazy("less than"),
-    "lte": gettext_lazy("at most"),
-    "gt": gettext_lazy("more than"),
-    "gte": gettext_lazy("at least"),
-    "contains": gettext_lazy("contains"),
-    "starts_with": gettext_lazy("starts with"),
-    "in": gettext_lazy("is one of"),
-}
 _SPAN = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?)?$")
 
 
@@ -64,7 +53,7 @@ class _Describer:
 
     def node(self, node: object, *, top: bool = False) -> str:
         if not isinstance(node, Mapping):
-            return _shown(node)
+            return value_words(node)
         for group, joiner in (("all", _(" AND ")), ("any", _(" OR "))):
             if group in node and isinstance(node[group], list):
                 words = joiner.join(self.node(item) for item in node[group])
@@ -77,7 +66,7 @@ class _Describer:
             return self.event(node)
         if "segment" in node:
             return _("in segment %(name)s") % {"name": self.segment_name(node["segment"])}
-        return _shown(node)
+        return value_words(node)
 
     def field(self, node: Mapping[str, Any]) -> str:
         name = str(node["field"])
@@ -91,18 +80,13 @@ class _Describer:
             return text % {"field": label}
         if name == "stage":
             value = _stage_label(value)
-        return _compare(label, node.get("op"), value)
+        return condition_words(label, node.get("op"), value)
 
     def event(self, node: Mapping[str, Any]) -> str:
         parts = [_("did %(event)s") % {"event": node["event"]}]
         where = node.get("where")
         if isinstance(where, Mapping) and where:
-            conditions = _(" and ").join(
-                _compare(str(prop), op, value)
-                for prop, ops in where.items()
-                if isinstance(ops, Mapping)
-                for op, value in ops.items()
-            )
+            conditions = where_words(where)
             parts.append(_("where %(conditions)s") % {"conditions": conditions})
         parts.append(_count(node.get("count", {"gte": 1})))
         if "within" in node:
@@ -112,28 +96,19 @@ class _Describer:
     def segment_name(self, ref: object) -> str:
         if self.segments is None:
             self.segments = dict(Segment.objects.values_list("pk", "name"))
-        return self.segments.get(ref, _shown(ref)) if isinstance(ref, int) else _shown(ref)
-
-
-def _compare(label: str, op: object, value: object) -> str:
-    if op == "exists":
-        text = _("%(field)s is set") if value else _("%(field)s is not set")
-        return text % {"field": label}
-    return _("%(field)s %(op)s %(value)s") % {
-        "field": label,
-        "op": OP_LABELS.get(str(op), str(op)),
-        "value": _shown(value),
-    }
+        return (
+            self.segments.get(ref, value_words(ref)) if isinstance(ref, int) else value_words(ref)
+        )
 
 
 def _count(count: object) -> str:
     if not isinstance(count, Mapping) or len(count) != 1:
-        return _shown(count)
+        return value_words(count)
     op, n = next(iter(count.items()))
     if (op, n) in (("gte", 1), ("gt", 0)):
         return _("at least once")
     return ngettext("%(op)s %(n)s time", "%(op)s %(n)s times", n if isinstance(n, int) else 2) % {
-        "op": OP_LABELS.get(str(op), str(op)),
+        "op": OP_WORDS.get(str(op), str(op)),
         "n": n,
     }
 
@@ -142,7 +117,7 @@ def span_words(span: object) -> str:
     """``P30D`` as "30 days" (weeks, days and hours: the builder's duration chooser)."""
     match = _SPAN.match(span) if isinstance(span, str) else None
     if match is None or not any(match.groups()):
-        return _shown(span)
+        return value_words(span)
     weeks, days, hours = (int(g or 0) for g in match.groups())
     parts = []
     if weeks:
@@ -159,11 +134,3 @@ def _stage_label(value: object) -> object:
     if isinstance(value, list):
         return [str(labels.get(v, v)) for v in value]
     return str(labels.get(value, value)) if isinstance(value, str) else value
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return ", ".join(_shown(v) for v in value)
-    return json.dumps(value, ensure_ascii=False)
