@@ -77,6 +77,6 @@ def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_menu_and
     ]
     assert [webinar for _, webinar in found["seen"]] == ["Scoring 101"]
     assert "plugin_app.nightly" in found["jobs"]
-    assert found["demo"] == ["accounts", "contacts", "scoring", "plugin_app"]
+    assert found["demo"] == ["accounts", "contacts", "scoring", "segments", "plugin_app"]
     assert found["menu"] is True
     assert found["page"] == "Upcoming webinars"
