@@ -7,6 +7,8 @@ from django.db import models
 
 # The event scoring itself records: a rule on it would feed on its own output.
 OWN_EVENT = "score_changed"
+# The name of a ledger row that decay wrote (no rule, no event): shown translated.
+DECAY = "Decay"
 
 
 class ScoringRule(models.Model):
@@ -53,6 +55,11 @@ class ScoreEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.points:+d} for contact {self.contact_id}"
+
+    @property
+    def is_decay(self) -> bool:
+        """Written by decay, not by a rule (a deleted rule's rows keep their event)."""
+        return self.rule_id is None and self.event_id is None and self.rule_name == DECAY
 
 
 class ScoringSettings(models.Model):

@@ -148,7 +148,9 @@ def contact_panel(request: HttpRequest, contact: Contact) -> SafeString:
         "ledger": [
             {
                 "entry": entry,
-                "sentence": describe(events[entry.event_id].type, events[entry.event_id].properties)
+                "sentence": _("Points fade while the contact does nothing for a while.")
+                if entry.is_decay
+                else describe(events[entry.event_id].type, events[entry.event_id].properties)
                 if entry.event_id in events
                 else "",
             }
