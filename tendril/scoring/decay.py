@@ -15,6 +15,7 @@ row and nothing due.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -29,25 +30,30 @@ from tendril.scoring.selectors import scoring_settings
 DECAY_CHUNK = 500
 
 
-def _ledger_state(contact_ids: list[int]) -> dict[int, tuple[int, datetime]]:
-    """{contact: (ledger sum, last change)} for the contacts with a positive ledger sum."""
-    rows = (
-        ScoreEntry.objects.filter(contact_id__in=contact_ids)
+def _positive_ledgers(contacts: Any) -> Any:
+    """(contact, ledger sum, last change) of the ``contacts`` (ids or a subquery) whose ledger
+    sum is positive."""
+    return (
+        ScoreEntry.objects.filter(contact_id__in=contacts)
         .values("contact_id")
         .annotate(total=Sum("points"), last=Max("at"))
         .filter(total__gt=0)
-        .values_list("contact_id", "total", "last")
     )
+
+
+def _ledger_state(contact_ids: list[int]) -> dict[int, tuple[int, datetime]]:
+    """{contact: (ledger sum, last change)} for the contacts with a positive ledger sum."""
+    rows = _positive_ledgers(contact_ids).values_list("contact_id", "total", "last")
     return {contact_id: (total, last) for contact_id, total, last in rows}
 
 
 def _due_contacts(cutoff: datetime) -> list[int]:
-    """Contacts with points whose last score change is at least one period old."""
+    """Contacts with points whose last score change is at least one period old. Only contacts
+    whose score is above 0 are read (the score is the ledger sum, kept by ``scores_recount``),
+    so the cold majority's ledgers are never grouped."""
     return list(
-        ScoreEntry.objects.filter(contact_id__in=Contact.objects.values("pk"))
-        .values("contact_id")
-        .annotate(total=Sum("points"), last=Max("at"))
-        .filter(total__gt=0, last__lte=cutoff)
+        _positive_ledgers(Contact.objects.filter(score__gt=0).values("pk"))
+        .filter(last__lte=cutoff)
         .order_by("contact_id")
         .values_list("contact_id", flat=True)
     )
