@@ -368,10 +368,8 @@ def _enter(segment: Segment, ids: list[int]) -> None:
 
 def _leave(segment: Segment, ids: list[int]) -> None:
     """Called with the segment's row locked, ``ids`` members."""
-    for start in range(0, len(ids), BATCH):
-        SegmentMember.objects.filter(
-            segment=segment, contact_id__in=ids[start : start + BATCH]
-        ).delete()
+    for chunk in _chunks(ids):
+        SegmentMember.objects.filter(segment=segment, contact_id__in=chunk).delete()
     _announce(segment, ids, EXITED)
 
 
