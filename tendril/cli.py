@@ -117,6 +117,9 @@ BUILT_STATIC = (
     "build/api-docs.js",
     "build/chart.umd.min.js",
     "build/dashboard.js",
+    "build/segments.js",
+    "build/scoring.js",
+    "build/fonts/fonts.css",
     "build/swagger-ui/swagger-ui-bundle.js",
     "build/swagger-ui/swagger-ui.css",
 )
