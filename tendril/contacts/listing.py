@@ -152,4 +152,3 @@ def custom_field_text(definition: CustomField, value: object) -> str:
         except ValueError:
             return str(value)
     return str(value)
-    return str(value)
