@@ -3,6 +3,7 @@ visitor's history to a contact (announced by a ``visitor_identified`` event)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,6 +47,31 @@ def event_record(
         occurred_at=occurred_at or at,
         received_at=at,
         source=source,
+    )
+
+
+def events_record(
+    facts: Iterable[tuple[int, str, dict[str, Any]]],
+    *,
+    source: str = EventSource.SYSTEM,
+    batch_size: int = 1000,
+) -> None:
+    """Record many facts Tendril observed now, each ``(contact_id, type, properties)``, in
+    batched inserts (segment entries and exits, score changes)."""
+    at = clock.now()
+    Event.objects.bulk_create(
+        (
+            Event(
+                contact_id=contact_id,
+                type=type,
+                properties=properties,
+                occurred_at=at,
+                received_at=at,
+                source=source,
+            )
+            for contact_id, type, properties in facts
+        ),
+        batch_size=batch_size,
     )
 
 

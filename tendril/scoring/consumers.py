@@ -21,12 +21,12 @@ from django.db.models import IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from tendril.contacts.models import Contact
-from tendril.core import clock
 from tendril.core.bulk import insert_new_rows
 from tendril.core.conditions import where_check, where_matches
 from tendril.core.consumers import event_consumer
 from tendril.core.events import VISITOR_IDENTIFIED
-from tendril.core.models import Event, EventSource
+from tendril.core.models import Event
+from tendril.core.services import events_record
 from tendril.scoring.models import OWN_EVENT, ScoreEntry, ScoringRule
 
 CONSUMER = "scoring"
@@ -207,19 +207,11 @@ def rule_replay(rule: ScoringRule) -> set[int]:
 def scores_announce(why: dict[int, set[str]]) -> None:
     """Set the scores of the contacts in ``why`` to their ledger sums, and record a
     ``score_changed`` event (naming the rules ``why`` gives) for each whose score moved."""
-    at = clock.now()
-    Event.objects.bulk_create(
-        Event(
-            contact_id=contact_id,
-            type=OWN_EVENT,
-            properties={
-                "points": new - old,
-                "score": new,
-                "rule": ", ".join(sorted(why[contact_id])),
-            },
-            occurred_at=at,
-            received_at=at,
-            source=EventSource.SYSTEM,
+    events_record(
+        (
+            contact_id,
+            OWN_EVENT,
+            {"points": new - old, "score": new, "rule": ", ".join(sorted(why[contact_id]))},
         )
         for contact_id, (old, new) in scores_recount(why).items()
     )
