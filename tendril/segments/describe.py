@@ -75,9 +75,6 @@ class _Describer:
         else:
             label = str(FIELD_LABELS.get(name, name))
         value = node.get("value", True)
-        if node.get("op") == "exists":
-            text = _("%(field)s is set") if value else _("%(field)s is not set")
-            return text % {"field": label}
         if name == "stage":
             value = _stage_label(value)
         return condition_words(label, node.get("op"), value)

@@ -94,6 +94,7 @@ def test_words_for_groups_not_counts_and_membership(marketer: User) -> None:
         "NOT (Email is set) OR (in segment Customers AND Grade is one of hot, warm) "
         "OR did email_open at least 3 times in the past 2 weeks"
     )
+    assert describe({"field": "phone", "op": "exists", "value": False}) == "Phone is not set"
 
 
 def test_marketing_keeps_a_static_list_by_email_and_by_ticking(marketer: User) -> None:
