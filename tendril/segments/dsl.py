@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -137,9 +138,14 @@ class Compiler:
     def __init__(self, *, segment_id: int | None = None) -> None:
         self.segment_id = segment_id
         self.now = clock.now()
-        self.custom = {f.key: f for f in CustomField.objects.all()}
         # The JSON keys the conditions on contacts read, by alias name (see _lookup).
         self.aliases: Aliases = {}
+
+    @cached_property
+    def custom(self) -> dict[str, CustomField]:
+        """The custom fields by key, read once and only by a filter that names one: the
+        consumer compiles every segment's filter and its moments per batch of events."""
+        return {f.key: f for f in CustomField.objects.all()}
 
     # --- structure ---------------------------------------------------------------------------
 

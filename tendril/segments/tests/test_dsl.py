@@ -18,7 +18,7 @@ from tendril.core.errors import InvalidInput
 from tendril.core.tests.test_conditions import HOSTILE
 from tendril.scoring.selectors import thresholds_forget
 from tendril.scoring.services import settings_update
-from tendril.segments.dsl import MAX_DEPTH, filter_contacts
+from tendril.segments.dsl import MAX_DEPTH, filter_contacts, moments
 from tendril.segments.models import Segment
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +328,15 @@ def test_grade_follows_the_scoring_settings_thresholds() -> None:
     settings_update(hot=25, warm=10, decay_points=0, decay_every="P30D", by=None)
     assert matching({"field": "grade", "op": "eq", "value": "hot"}) == {top.pk}
     assert matching({"field": "grade", "op": "eq", "value": "warm"}) == {mid.pk}
+
+
+def test_a_filter_without_custom_fields_compiles_without_reading_them(
+    django_assert_num_queries: Any,
+) -> None:
+    """The consumer compiles every segment's filter and its clock moments per batch."""
+    node = {
+        "all": [{"event": "page_view", "within": "P7D"}, {"field": "score", "op": "gt", "value": 5}]
+    }
+    with django_assert_num_queries(0):
+        filter_contacts(node)
+        moments(node)
