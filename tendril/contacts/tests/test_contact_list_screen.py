@@ -11,7 +11,9 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tendril.accounts.models import AuditEntry, User
 from tendril.contacts.listing import DEFAULT_COLUMNS
@@ -232,3 +234,14 @@ def test_a_list_within_the_cap_gives_its_exact_count(
     html = _signed_in(marketer).get("/contacts/?q=globex").content.decode()
     assert "3 results" in html
     assert "More than" not in html
+
+
+def test_the_list_page_reads_the_owners_it_offers_once(people: Any, marketer: User) -> None:
+    """The filter form and the bulk bar offer the same active users: one query serves both."""
+    client = _signed_in(marketer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/contacts/").content.decode()
+    active_users = 'FROM "accounts_user" WHERE "accounts_user"."is_active"'
+    owner_reads = [q["sql"] for q in queries if active_users in q["sql"]]
+    assert len(owner_reads) == 1, owner_reads
+    assert html.count(f'<option value="{marketer.pk}"') == 2  # the filter's owner, the bulk bar's

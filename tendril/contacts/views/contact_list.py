@@ -65,6 +65,8 @@ class ListState:
     columns: list[Column]
     definitions: list[CustomField]
     view: int | None
+    # The active users the filter form offers, offered again by the bulk bar's owner choice.
+    owners: list[User]
 
     def view_params(self, **changes: Any) -> dict[str, Any]:
         """What ``list_params`` takes for this view, with ``changes``."""
@@ -92,7 +94,8 @@ def _number(raw: str | None) -> int | None:
 def list_state(data: QueryDict) -> ListState:
     """The list ``data`` asks for; a value the list does not know is ignored (the default
     applies), as a filter the form refuses is."""
-    form = ContactFilterForm(data, owners=owners(), sources=selectors.contact_source_list())
+    active = owners()
+    form = ContactFilterForm(data, owners=active, sources=selectors.contact_source_list())
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     filters = ContactFilters(
@@ -120,6 +123,7 @@ def list_state(data: QueryDict) -> ListState:
         columns=columns,
         definitions=definitions,
         view=_number(data.get("view")),
+        owners=active,
     )
 
 
@@ -185,7 +189,7 @@ def list_page(
         # What the bar had chosen when it was refused, chosen again.
         "bulk_chosen": bulk_chosen or {},
         "selected": selected or set(),
-        "owners": owners(),
+        "owners": state.owners,
         "stages": Stage.choices,
         # The export is of this very list: its filters, its order and the columns shown.
         "export_url": reverse("contacts:export")
