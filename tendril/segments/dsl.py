@@ -147,6 +147,12 @@ class Compiler:
         consumer compiles every segment's filter and its moments per batch of events."""
         return {f.key: f for f in CustomField.objects.all()}
 
+    @cached_property
+    def stored_filters(self) -> dict[int, Any]:
+        """Every segment's filter by id, read once for all the segment conditions of a filter
+        (each is followed through its chain of references, see _reaches)."""
+        return dict(Segment.objects.values_list("pk", "filter"))
+
     # --- structure ---------------------------------------------------------------------------
 
     def compile(self, node: object, path: str = "", depth: int = 1) -> Q:
@@ -386,7 +392,7 @@ class Compiler:
             if current in seen:
                 continue
             seen.add(current)
-            stored = Segment.objects.filter(pk=current).values_list("filter", flat=True).first()
+            stored = self.stored_filters.get(current)
             if stored is None:
                 if current == start:
                     raise _bad(_("There is no segment %(id)s.") % {"id": current}, path)

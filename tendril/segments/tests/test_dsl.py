@@ -20,6 +20,7 @@ from tendril.scoring.selectors import thresholds_forget
 from tendril.scoring.services import settings_update
 from tendril.segments.dsl import MAX_DEPTH, filter_contacts, moments
 from tendril.segments.models import Segment
+from tendril.segments.services import segment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +341,15 @@ def test_a_filter_without_custom_fields_compiles_without_reading_them(
     with django_assert_num_queries(0):
         filter_contacts(node)
         moments(node)
+
+
+def test_a_chain_of_segment_references_is_checked_in_one_read(
+    django_assert_num_queries: Any,
+) -> None:
+    """Each membership condition is followed through its chain to refuse cycles; the consumer
+    does this for every segment per batch of events."""
+    first = segment_create(name="First", static=True, by=None)
+    second = segment_create(name="Second", filter={"segment": first.pk}, by=None)
+    third = segment_create(name="Third", filter={"segment": second.pk}, by=None)
+    with django_assert_num_queries(1):
+        filter_contacts({"any": [{"segment": third.pk}, {"segment": second.pk}]})
