@@ -24,7 +24,7 @@ from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.selectors import contact_ids_existing
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
-from tendril.core.models import Event, EventSource
+from tendril.core.services import events_record
 from tendril.segments.dsl import filter_contacts, moments, references
 from tendril.segments.models import Segment, SegmentMember, SegmentRecheck
 
@@ -338,22 +338,8 @@ def segment_remove_contacts(*, segment: Segment, ids: Iterable[int], by: Actor) 
 
 
 def _announce(segment: Segment, ids: list[int], type: str) -> None:
-    now = clock.now()
     properties = {"segment": segment.pk, "name": segment.name}
-    Event.objects.bulk_create(
-        (
-            Event(
-                contact_id=contact_id,
-                type=type,
-                properties=properties,
-                occurred_at=now,
-                received_at=now,
-                source=EventSource.SYSTEM,
-            )
-            for contact_id in ids
-        ),
-        batch_size=BATCH,
-    )
+    events_record(((contact_id, type, properties) for contact_id in ids), batch_size=BATCH)
 
 
 def _enter(segment: Segment, ids: list[int]) -> None:
