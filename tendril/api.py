@@ -21,10 +21,13 @@ from ninja.parser import Parser
 
 from tendril.accounts.api import router as accounts_router
 from tendril.accounts.auth import api_auth
+from tendril.alerts.api import router as alerts_router
 from tendril.contacts.api import companies_router, contacts_router, fields_router
 from tendril.contacts.api_events import router as events_router
 from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import DomainError, InvalidInput, MalformedInput
+from tendril.lifecycle.api import router as lifecycle_router
+from tendril.notifications.api import router as notifications_router
 from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
@@ -187,3 +190,6 @@ api.add_router("/v1/events", events_router)
 api.add_router("/v1/segments", segments_router)
 api.add_router("/v1/scoring", scoring_router)
 api.add_router("/v1", accounts_router)
+api.add_router("/v1", lifecycle_router)
+api.add_router("/v1", alerts_router)
+api.add_router("/v1/notifications", notifications_router)

@@ -41,10 +41,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "tendril.core",
     "tendril.accounts",
+    "tendril.notifications",
     "tendril.contacts",
     "tendril.system",
     "tendril.scoring",
     "tendril.segments",
+    "tendril.lifecycle",
+    "tendril.alerts",
     "tendril.ui",
     "axes",
 ]

@@ -1,0 +1,5 @@
+"""Alerts in the REST API."""
+
+from ninja import Router
+
+router = Router(tags=["Alerts"])

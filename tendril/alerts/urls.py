@@ -1,0 +1,7 @@
+"""Alerts screens."""
+
+from django.urls import URLPattern
+
+app_name = "alerts"
+
+urlpatterns: list[URLPattern] = []

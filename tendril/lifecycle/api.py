@@ -1,0 +1,5 @@
+"""Lifecycle in the REST API."""
+
+from ninja import Router
+
+router = Router(tags=["Lifecycle"])

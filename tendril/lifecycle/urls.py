@@ -1,0 +1,7 @@
+"""Lifecycle screens."""
+
+from django.urls import URLPattern
+
+app_name = "lifecycle"
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Notifications in the REST API."""
+
+from ninja import Router
+
+router = Router(tags=["Notifications"])

@@ -1,0 +1,7 @@
+"""Notifications screens."""
+
+from django.urls import URLPattern
+
+app_name = "notifications"
+
+urlpatterns: list[URLPattern] = []
