@@ -28,6 +28,7 @@ from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 from tendril.lifecycle.api import router as lifecycle_router
 from tendril.notifications.api import router as notifications_router
+from tendril.personas.api import router as personas_router
 from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
@@ -192,4 +193,5 @@ api.add_router("/v1/scoring", scoring_router)
 api.add_router("/v1", accounts_router)
 api.add_router("/v1", lifecycle_router)
 api.add_router("/v1", alerts_router)
+api.add_router("/v1", personas_router)
 api.add_router("/v1/notifications", notifications_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tendril.segments",
     "tendril.lifecycle",
     "tendril.alerts",
+    "tendril.personas",
     "tendril.ui",
     "axes",
 ]

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("tendril.scoring.urls")),
     path("", include("tendril.lifecycle.urls")),
     path("", include("tendril.alerts.urls")),
+    path("", include("tendril.personas.urls")),
     path("", include("tendril.notifications.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Personas in the REST API."""
+
+from ninja import Router
+
+router = Router(tags=["Personas"])

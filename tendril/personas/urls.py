@@ -1,0 +1,7 @@
+"""Personas screens."""
+
+from django.urls import URLPattern
+
+app_name = "personas"
+
+urlpatterns: list[URLPattern] = []
