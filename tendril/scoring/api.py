@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils.duration import duration_iso_string
 from ninja import Field, Query, Router, Schema, Status
 
 from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts.selectors import contact_get_for, grade_for
+from tendril.core.durations import duration_iso
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
 from tendril.scoring import selectors
@@ -123,7 +123,7 @@ class ScoreOut(Schema):
 
 
 def settings_out(row: ScoringSettings) -> dict[str, Any]:
-    every = duration_iso_string(row.decay_every) if row.decay_every else None
+    every = duration_iso(row.decay_every) if row.decay_every else None
     return {
         "hot": row.hot,
         "warm": row.warm,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext_lazy as _
 
+from tendril.core.durations import duration_iso
 from tendril.core.errors import DomainError
 from tendril.scoring.models import ScoringRule, ScoringSettings
 
@@ -97,6 +97,6 @@ class ThresholdsForm(forms.Form):
                 "hot": row.hot,
                 "warm": row.warm,
                 "decay_points": row.decay_points,
-                "decay_every": duration_iso_string(every) if every else "",
+                "decay_every": duration_iso(every) if every else "",
             }
         )

@@ -11,12 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
 
 from tendril.accounts.services import Actor, audit_record
 from tendril.core import clock
 from tendril.core.conditions import where_check
+from tendril.core.durations import duration_parse
 from tendril.core.errors import InvalidInput
 from tendril.core.events import event_types, normalise_type
 from tendril.scoring.consumers import rule_replay, scores_announce
@@ -26,6 +26,8 @@ from tendril.scoring.selectors import SETTINGS_PK, thresholds_forget
 MAX_POINTS = 1000
 MAX_CAP = 1_000_000
 MAX_THRESHOLD = 1_000_000
+# Decay slower than this is no decay a marketer means (and keeps date arithmetic in range).
+MAX_DECAY_EVERY = timedelta(days=3653)
 RULE_FIELDS = ("name", "event", "where", "points", "max_per_contact", "active")
 # The fields that change which events a rule scores and how much: editing one rescores.
 SCORING_FIELDS = frozenset({"event", "where", "points", "max_per_contact"})
@@ -187,8 +189,8 @@ def _threshold_clean(value: Any, field: str) -> int:
 def _every_clean(value: Any) -> timedelta | None:
     if value is None:
         return None
-    every = parse_duration(value) if isinstance(value, str) else None
-    if every is None or every <= timedelta(0):
+    every = duration_parse(value)
+    if every is None or every <= timedelta(0) or every > MAX_DECAY_EVERY:
         raise InvalidInput(
             _("Give a length of time like P7D (a week) or PT12H (12 hours)."),
             field="decay.every",

@@ -8,7 +8,6 @@ still shown as written rather than failing the page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tendril.contacts.models import CustomField, Stage
 from tendril.core.conditions import OP_WORDS, condition_words, value_words, where_words
+from tendril.core.durations import duration_parse, duration_words
 from tendril.segments.models import Segment
 
 FIELD_LABELS = {
@@ -38,7 +38,6 @@ FIELD_LABELS = {
     "company.employees": gettext_lazy("Company employees"),
     "company.created_at": gettext_lazy("Company created"),
 }
-_SPAN = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?)?$")
 
 
 def describe(node: object) -> str:
@@ -111,19 +110,9 @@ def _count(count: object) -> str:
 
 
 def span_words(span: object) -> str:
-    """``P30D`` as "30 days" (weeks, days and hours: the builder's duration chooser)."""
-    match = _SPAN.match(span) if isinstance(span, str) else None
-    if match is None or not any(match.groups()):
-        return value_words(span)
-    weeks, days, hours = (int(g or 0) for g in match.groups())
-    parts = []
-    if weeks:
-        parts.append(ngettext("%(n)s week", "%(n)s weeks", weeks) % {"n": weeks})
-    if days:
-        parts.append(ngettext("%(n)s day", "%(n)s days", days) % {"n": days})
-    if hours:
-        parts.append(ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours})
-    return " ".join(parts)
+    """``P30D`` as "30 days" (any duration the filter language takes)."""
+    parsed = duration_parse(span)
+    return value_words(span) if parsed is None else duration_words(parsed)
 
 
 def _stage_label(value: object) -> object:

@@ -14,7 +14,6 @@ the event log, membership of another segment is ``id IN`` its stored members.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,6 +41,7 @@ from tendril.contacts.models import Contact, CustomField, FieldType, Stage
 from tendril.contacts.selectors import grade_thresholds
 from tendril.core import clock
 from tendril.core.conditions import NUMBER_OPS, OPS, TEXT_OPS, where_check
+from tendril.core.durations import duration_parse
 from tendril.core.errors import InvalidInput
 from tendril.core.events import event_types, normalise_type
 from tendril.core.models import Event
@@ -56,10 +56,6 @@ MAX_LIST = 1000
 MAX_COUNT = 10**9
 COUNT_OPS = ("eq", "neq", "lt", "lte", "gt", "gte")
 GRADES = ("hot", "warm", "cold")
-_DURATION = re.compile(
-    r"^(?P<sign>[-+]?)P(?:(?P<weeks>\d{1,6})W)?(?:(?P<days>\d{1,6})D)?"
-    r"(?:T(?:(?P<hours>\d{1,8})H)?(?:(?P<minutes>\d{1,10})M)?(?:(?P<seconds>\d{1,12})S)?)?$"
-)
 _LOOKUPS = {
     "eq": "exact",
     "lt": "lt",
@@ -475,20 +471,13 @@ class Compiler:
         return parsed
 
     def _duration(self, value: object, path: str, *, signed: bool) -> timedelta:
-        match = _DURATION.match(value) if isinstance(value, str) else None
-        if match is None or value in ("P", "-P", "+P") or str(value).endswith("T"):
+        span = duration_parse(value)
+        if span is None:
             raise _bad(_("Give a duration like P30D (30 days) or PT12H (12 hours)."), path)
-        parts = {k: int(v or 0) for k, v in match.groupdict().items() if k != "sign"}
-        try:
-            span = timedelta(**parts)
-        except OverflowError:
-            span = MAX_SPAN * 2
-        if span > MAX_SPAN:
+        if abs(span) > MAX_SPAN:
             raise _bad(_("A duration can be at most about 10 years."), path)
-        if match["sign"] == "-":
-            if not signed:
-                raise _bad(_("within is a length of time, like P30D."), path)
-            return -span
+        if span < timedelta(0) and not signed:
+            raise _bad(_("within is a length of time, like P30D."), path)
         if not signed and not span:
             raise _bad(_("within must be longer than zero."), path)
         return span

@@ -117,7 +117,7 @@ def test_settings_are_read_and_replaced(marketer_api: Client) -> None:
     assert marketer_api.get("/api/v1/scoring/settings").json() == {
         "hot": 20,
         "warm": 8,
-        "decay": {"points": 1, "every": "P7DT00H00M00S"},
+        "decay": {"points": 1, "every": "P7D"},
     }
 
 
