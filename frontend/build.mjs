@@ -45,6 +45,8 @@ const files = [
   [join(here, "src", "segments.js"), "segments.js"],
   // The scoring page's band chart, drawn with the same Chart.js.
   [join(here, "src", "scoring.js"), "scoring.js"],
+  // The segment page's members over time, drawn with the same Chart.js.
+  [join(here, "src", "segment-history.js"), "segment-history.js"],
   swagger("swagger-ui-bundle.js"),
   swagger("swagger-ui.css"),
   swagger("LICENSE"),

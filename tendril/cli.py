@@ -119,6 +119,7 @@ BUILT_STATIC = (
     "build/dashboard.js",
     "build/segments.js",
     "build/scoring.js",
+    "build/segment-history.js",
     "build/fonts/fonts.css",
     "build/swagger-ui/swagger-ui-bundle.js",
     "build/swagger-ui/swagger-ui.css",

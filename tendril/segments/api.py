@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import Any, Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts.api import ERRORS, ContactOut, ContactPage, contact_out
@@ -20,6 +22,7 @@ from tendril.segments.services import (
     segment_remove_contacts,
     segment_update,
 )
+from tendril.segments.uploads import UploadReport, segment_contacts_upload
 
 router = Router(tags=["segments"])
 
@@ -63,6 +66,45 @@ class PreviewOut(Schema):
 
 class ChangedOut(Schema):
     changed: int = Field(description="Contacts that entered (or left) the segment.")
+
+
+class RowEmailOut(Schema):
+    row: int = Field(description="The row in the file, the header being row 1.")
+    email: str
+
+
+class BadRowOut(Schema):
+    row: int
+    value: str
+    detail: str
+
+
+class UploadOut(Schema):
+    column: str = Field(description="The column the emails were read from.")
+    rows: int = Field(description="Data rows read (the header not counted).")
+    matched: int = Field(description="Contacts found, each once.")
+    added: int
+    removed: int
+    already: int = Field(
+        description="Matched contacts already in the list (when adding) or not in it (removing)."
+    )
+    repeated: int = Field(description="Rows repeating an email of an earlier row.")
+    not_found: list[RowEmailOut]
+    invalid: list[BadRowOut] = Field(description="Rows without a usable email, with why.")
+
+
+def upload_out(report: UploadReport) -> dict[str, Any]:
+    return {
+        "column": report.column,
+        "rows": report.rows,
+        "matched": report.matched,
+        "added": 0 if report.remove else report.changed,
+        "removed": report.changed if report.remove else 0,
+        "already": report.already,
+        "repeated": report.repeated,
+        "not_found": [{"row": row, "email": email} for row, email in report.not_found],
+        "invalid": [asdict(bad) for bad in report.invalid],
+    }
 
 
 def segment_out(segment: Segment) -> dict[str, Any]:
@@ -157,3 +199,28 @@ def segment_members_remove(
     require_marketing(request.auth)
     segment = selectors.segment_get_for(request.auth, segment_id)
     return {"changed": segment_remove_contacts(segment=segment, ids=payload.ids, by=request.auth)}
+
+
+@router.post(
+    "/{int:segment_id}/contacts/import",
+    response={200: UploadOut, **ERRORS},
+    summary="Add (or remove) a static segment's contacts from a CSV file of emails",
+)
+def segment_members_import(
+    request: AuthedRequest,
+    segment_id: int,
+    file: File[UploadedFile],
+    column: Form[str | None] = None,
+    action: Form[Literal["add", "remove"]] = "add",
+) -> dict[str, Any]:
+    require_marketing(request.auth)
+    segment = selectors.segment_get_for(request.auth, segment_id)
+    report = segment_contacts_upload(
+        segment=segment,
+        file=file,
+        size=file.size or 0,
+        column=column,
+        remove=action == "remove",
+        by=request.auth,
+    )
+    return upload_out(report)

@@ -1,5 +1,5 @@
-"""The segment screens' forms: a static list's name, the emails added to a static list, and a
-dynamic segment's name and filter."""
+"""The segment screens' forms: a static list's name, the emails added to a static list, a CSV
+file of emails to add or remove, and a dynamic segment's name and filter."""
 
 from __future__ import annotations
 
@@ -39,6 +39,34 @@ class AddEmailsForm(forms.Form):
                 )
             emails.append(email)
         return emails
+
+
+class UploadForm(forms.Form):
+    """A CSV file whose contacts are added to (or removed from) a static list."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "A header row, then one contact a row. The column named like an email is used "
+            "(Email, E-mail address...), unless you name another one below."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    column = forms.CharField(
+        label=_("Email column"),
+        required=False,
+        max_length=200,
+        help_text=_("The column's name in the header row; leave empty to find it."),
+    )
+    action = forms.ChoiceField(
+        label=_("What to do"),
+        choices=[
+            ("add", _("Add these contacts to the list")),
+            ("remove", _("Remove these contacts from the list")),
+        ],
+        initial="add",
+        widget=forms.RadioSelect,
+    )
 
 
 class SegmentForm(forms.Form):

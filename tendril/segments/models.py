@@ -69,3 +69,26 @@ class SegmentRecheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} in {self.segment_id} at {self.due_at}"
+
+
+class SegmentDay(models.Model):
+    """How many contacts entered and left one segment on one day (the instance's calendar day,
+    ``TENDRIL_TIME_ZONE``).
+
+    Counted by the same transactions that change the membership, so the figures are exact and
+    the segment page's "members over time" is read from at most one row per day, never from
+    the event log (which may hold tens of millions of ``segment_entered`` rows). The members at
+    the end of a past day are today's count minus what entered since, plus what left since.
+    A segment gets a row on the day it is created (or, for older segments, the day this table
+    arrived): the first row's day is where its history starts."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    entered = models.PositiveIntegerField(default=0)
+    exited = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["segment", "day"], name="segment_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} on {self.day}: +{self.entered} -{self.exited}"

@@ -1,21 +1,27 @@
-"""Reads of segments: the list with member counts, one segment, its members, a preview of a
-filter not yet saved, and the hooks the contacts app reads membership through."""
+"""Reads of segments: the list with member counts, one segment, its members and their history
+day by day, a preview of a filter not yet saved, and the hooks the contacts app reads
+membership through."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.auth import Caller
 from tendril.contacts.models import Contact
+from tendril.core import clock
 from tendril.core.errors import first_or_not_found
 from tendril.segments.dsl import filter_contacts
-from tendril.segments.models import Segment, SegmentMember
+from tendril.segments.models import Segment, SegmentDay, SegmentMember
 
 PREVIEW_SAMPLE = 10
+# The periods the segment page's "members over time" offers, in days.
+HISTORY_PERIODS = (30, 90)
 
 
 def segment_list(*, q: str | None = None) -> QuerySet[Segment]:
@@ -39,6 +45,41 @@ def segment_contacts(*, segment: Segment) -> QuerySet[Contact]:
         .select_related("company", "owner")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class HistoryDay:
+    day: date
+    # Members at the end of the day; None before the segment's history starts.
+    members: int | None
+    entered: int
+    exited: int
+
+
+def membership_history(*, segment: Segment, days: int) -> list[HistoryDay]:
+    """The last ``days`` days up to today (the instance's calendar), oldest first: the members
+    at each day's end, and how many entered and left that day.
+
+    Read from the day counts (:class:`SegmentDay`), at most ``days`` rows and the first one,
+    whatever the size of the event log: a past day's members are today's
+    (``segment.member_count``) minus what entered after that day, plus what left after it."""
+    last = timezone.localdate(clock.now())
+    first = last - timedelta(days=days - 1)
+    counts = {
+        row.day: (row.entered, row.exited)
+        for row in SegmentDay.objects.filter(segment=segment, day__gte=first, day__lte=last)
+    }
+    start = SegmentDay.objects.filter(segment=segment).aggregate(start=Min("day"))["start"]
+    start = start or timezone.localdate(segment.created_at)
+    members: int = segment.member_count  # type: ignore[attr-defined]
+    series: list[HistoryDay] = []
+    for offset in range(days):
+        day = last - timedelta(days=offset)
+        entered, exited = counts.get(day, (0, 0))
+        series.append(HistoryDay(day, members if day >= start else None, entered, exited))
+        members -= entered - exited
+    series.reverse()
+    return series
 
 
 @dataclass(frozen=True)

@@ -11,22 +11,25 @@ adds at once run one after the other, and each member is stored, and announced, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Min, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
 from tendril.accounts.services import Actor, audit_record
-from tendril.contacts.selectors import contact_ids_existing
+from tendril.contacts.selectors import contact_ids_by_email, contact_ids_existing
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.services import events_record
 from tendril.segments.dsl import filter_contacts, moments, references
-from tendril.segments.models import Segment, SegmentMember, SegmentRecheck
+from tendril.segments.models import Segment, SegmentDay, SegmentMember, SegmentRecheck
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +84,7 @@ def segment_create(
         created_at=now,
         updated_at=now,
     )
+    _day_count(segment.pk)  # the day its history starts
     if not static:
         segment_rebuild(segment=segment)
     return segment
@@ -337,6 +341,52 @@ def segment_remove_contacts(*, segment: Segment, ids: Iterable[int], by: Actor) 
     return len(leaving)
 
 
+@dataclass(frozen=True)
+class ListChange:
+    """What an upload did to a static list: ``matched`` contacts (each once), of which
+    ``changed`` were added (or removed) and ``already`` were in (or out of) it; the emails of
+    no contact, with their rows."""
+
+    matched: int
+    changed: int
+    already: int
+    not_found: list[tuple[int, str]]
+
+
+@transaction.atomic
+def segment_contacts_by_email(
+    *, segment: Segment, emails: Sequence[tuple[int, str]], remove: bool = False, by: Actor
+) -> ListChange:
+    """The contacts of these (row, normalised email) pairs put into (or, with ``remove``, taken
+    out of) a static segment, announced like a change by hand; an email of no contact changes
+    nothing and is reported with its row. The segment's row is locked first, as by every
+    membership writer, so two uploads at once run one after the other."""
+    segment = _static_locked(segment)
+    ids: dict[str, int] = {}
+    for start in range(0, len(emails), BATCH):
+        chunk = emails[start : start + BATCH]
+        ids.update(contact_ids_by_email(emails=[email for _row, email in chunk]))
+    wanted = sorted(set(ids.values()))
+    members: set[int] = set()
+    for chunk_ids in _chunks(wanted):
+        members.update(
+            SegmentMember.objects.filter(segment=segment, contact_id__in=chunk_ids).values_list(
+                "contact_id", flat=True
+            )
+        )
+    changing = [i for i in wanted if (i in members) is remove]
+    if remove:
+        _leave(segment, changing)
+    else:
+        _enter(segment, changing)
+    return ListChange(
+        matched=len(wanted),
+        changed=len(changing),
+        already=len(wanted) - len(changing),
+        not_found=[(row, email) for row, email in emails if email not in ids],
+    )
+
+
 def _announce(segment: Segment, ids: list[int], type: str) -> None:
     properties = {"segment": segment.pk, "name": segment.name}
     events_record(((contact_id, type, properties) for contact_id in ids), batch_size=BATCH)
@@ -350,6 +400,8 @@ def _enter(segment: Segment, ids: list[int]) -> None:
         batch_size=BATCH,
     )
     _announce(segment, ids, ENTERED)
+    if ids:
+        _day_count(segment.pk, entered=len(ids))
 
 
 def _leave(segment: Segment, ids: list[int]) -> None:
@@ -357,11 +409,43 @@ def _leave(segment: Segment, ids: list[int]) -> None:
     for chunk in _chunks(ids):
         SegmentMember.objects.filter(segment=segment, contact_id__in=chunk).delete()
     _announce(segment, ids, EXITED)
+    if ids:
+        _day_count(segment.pk, exited=len(ids))
 
 
+def _day_count(segment_id: int, *, entered: int = 0, exited: int = 0) -> None:
+    """Add to today's entries and exits of one segment (:class:`SegmentDay`), in the
+    transaction that changed its membership, so the counts are exact; with both 0, only
+    today's row is made (the day a segment's history starts). ``UPDATE ... n = n + k`` on the
+    row, made first if the day has none: writers at once add up, none is lost."""
+    day = timezone.localdate(clock.now())
+    rows = SegmentDay.objects.filter(segment_id=segment_id, day=day)
+    change = {"entered": F("entered") + entered, "exited": F("exited") + exited}
+    if rows.update(**change):
+        return
+    try:
+        with transaction.atomic():
+            SegmentDay.objects.create(
+                segment_id=segment_id, day=day, entered=entered, exited=exited
+            )
+    except IntegrityError:  # another writer made today's row first: add to it
+        rows.update(**change)
+
+
+@transaction.atomic
 def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
     """The memberships of contacts about to be deleted, gone without announcement: nothing
-    may name an erased person, and a deleted contact takes no further part in any journey."""
+    may name an erased person, and a deleted contact takes no further part in any journey.
+    They are counted as exits of the day, so the segments' histories still add up: the rows
+    are locked, then exactly those are deleted and counted."""
     ids = contact_ids if isinstance(contact_ids, QuerySet) else list(contact_ids)
-    SegmentMember.objects.filter(contact_id__in=ids).delete()
+    gone = list(
+        SegmentMember.objects.select_for_update()
+        .filter(contact_id__in=ids)
+        .values_list("pk", "segment_id")
+    )
+    for chunk in _chunks([pk for pk, _segment in gone]):
+        SegmentMember.objects.filter(pk__in=chunk).delete()
+    for segment_id, n in sorted(Counter(segment for _pk, segment in gone).items()):
+        _day_count(segment_id, exited=n)
     SegmentRecheck.objects.filter(contact_id__in=ids).delete()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("segments/<int:pk>/", views.segment_detail, name="segment_detail"),
     path("segments/<int:pk>/edit/", views.segment_edit, name="segment_edit"),
     path("segments/<int:pk>/add/", views.segment_add, name="segment_add"),
+    path("segments/<int:pk>/upload/", views.segment_upload, name="segment_upload"),
     path("segments/<int:pk>/remove/", views.segment_remove, name="segment_remove"),
     path("segments/<int:pk>/delete/", views.segment_delete, name="segment_delete"),
 ]

@@ -1,6 +1,7 @@
-"""Segment screens: the searchable list, one segment (its filter in words and its members),
-the builder that makes and edits a dynamic segment with a live preview, a static list's
-creation and its members added by email or removed by ticking, and delete.
+"""Segment screens: the searchable list, one segment (its filter in words, its members and
+their number over time), the builder that makes and edits a dynamic segment with a live
+preview, a static list's creation and its members added by email or by a CSV file, removed by
+ticking or by a file, and delete.
 
 Everyone signed in reads segments; admins and marketers change them (``is_marketing``), as the
 API allows.
@@ -23,11 +24,15 @@ from tendril.contacts.selectors import contact_ids_by_email
 from tendril.core.errors import DomainError
 from tendril.segments import builder, selectors, services
 from tendril.segments.describe import describe
-from tendril.segments.forms import AddEmailsForm, SegmentForm, StaticSegmentForm
+from tendril.segments.forms import AddEmailsForm, SegmentForm, StaticSegmentForm, UploadForm
 from tendril.segments.models import Segment
+from tendril.segments.panels import segment_panels
+from tendril.segments.uploads import UploadReport, segment_contacts_upload
 from tendril.ui.views import confirm_page, confirmed, form_error, found, paginate, role_required
 
 MEMBERS_PER_PAGE = 25
+# How many of an upload's unmatched and unreadable rows the page lists (the API gives all).
+REPORT_ROWS = 100
 
 
 @login_required
@@ -38,13 +43,37 @@ def segment_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "segments/segment_list.html", context)
 
 
+def _history_days(raw: str | None) -> int:
+    """The period asked for (``?days=``), if it is one the page offers."""
+    periods = selectors.HISTORY_PERIODS
+    return next((p for p in periods if str(p) == raw), periods[0])
+
+
+def _history_chart(segment: Segment, days: int) -> dict[str, object]:
+    """What the "members over time" charts draw: the days (the browser formats them in the
+    page's language) and each series with its translated label."""
+    history = selectors.membership_history(segment=segment, days=days)
+    return {
+        "days": [d.day.isoformat() for d in history],
+        "members": {"label": _("Members"), "values": [d.members for d in history]},
+        "entered": {"label": _("Entered"), "values": [d.entered for d in history]},
+        "exited": {"label": _("Left"), "values": [d.exited for d in history]},
+    }
+
+
 def _detail_context(request: AuthedRequest, segment: Segment) -> dict[str, object]:
+    days = _history_days(request.GET.get("days"))
     return {
         "segment": segment,
         "words": "" if segment.static else describe(segment.filter),
         "page": paginate(request, selectors.segment_contacts(segment=segment), MEMBERS_PER_PAGE),
         "can_edit": is_marketing(request.user),
         "add_form": AddEmailsForm(),
+        "panels": segment_panels(request, segment),
+        "upload_form": UploadForm(),
+        "days": days,
+        "periods": selectors.HISTORY_PERIODS,
+        "history": _history_chart(segment, days),
     }
 
 
@@ -99,6 +128,38 @@ def segment_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("segments:segment_detail", pk=segment.pk)
     context = _detail_context(request, segment) | {"add_form": form}
     return render(request, "segments/segment_detail.html", context, status=422)
+
+
+@role_required(is_marketing)
+@require_POST
+def segment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A CSV file's contacts added to (or removed from) a static list; the page then shows what
+    happened to every row: matched, added or removed, already so, not found, unreadable."""
+    segment = found(selectors.segment_get_for, request.user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    report: UploadReport | None = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = segment_contacts_upload(
+                segment=segment,
+                file=upload,
+                size=upload.size or 0,
+                column=form.cleaned_data["column"] or None,
+                remove=form.cleaned_data["action"] == "remove",
+                by=request.user,
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            segment = selectors.segment_get_for(request.user, pk)  # its new member count
+    context = _detail_context(request, segment) | {
+        "upload_form": UploadForm() if report else form,
+        "report": report,
+        "report_rows": REPORT_ROWS,
+    }
+    status = 422 if form.errors else 200
+    return render(request, "segments/segment_detail.html", context, status=status)
 
 
 @role_required(is_marketing)
