@@ -47,6 +47,8 @@ const files = [
   [join(here, "src", "scoring.js"), "scoring.js"],
   // The segment page's members over time, drawn with the same Chart.js.
   [join(here, "src", "segment-history.js"), "segment-history.js"],
+  // The persona page's stages chart, drawn with the same Chart.js.
+  [join(here, "src", "personas.js"), "personas.js"],
   swagger("swagger-ui-bundle.js"),
   swagger("swagger-ui.css"),
   swagger("LICENSE"),

@@ -120,6 +120,7 @@ BUILT_STATIC = (
     "build/segments.js",
     "build/scoring.js",
     "build/segment-history.js",
+    "build/personas.js",
     "build/fonts/fonts.css",
     "build/swagger-ui/swagger-ui-bundle.js",
     "build/swagger-ui/swagger-ui.css",
