@@ -74,6 +74,7 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/concurrent_writes.py
 	$(BIN)/python bench/consumer_lag.py
 	$(BIN)/python bench/contact_search.py
+	$(BIN)/python bench/qualification.py
 
 # The vi and th catalogues: collect every marked string (tests, bench and built files are not
 # the product's text), then compile. Both .po and .mo are committed, so a clone needs no gettext;

@@ -26,6 +26,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from harness import ROOT, commit_of, serving, tendril_setup
 
@@ -69,20 +70,23 @@ def drain(name: str) -> float:
     return time.perf_counter() - started
 
 
-def page_walk() -> tuple[float, int]:
-    """The baseline: every row in id order, a page of ``BATCH`` model instances at a time."""
+def page_walk(*, after: int = 0, until: int | None = None) -> tuple[float, int]:
+    """The baseline: every row in id order (after ``after``, up to ``until``), a page of
+    ``BATCH`` model instances at a time."""
     from tendril.core.models import Event
 
+    rows_of = Event.objects.all() if until is None else Event.objects.filter(id__lte=until)
     started = time.perf_counter()
-    last, rows = 0, 0
-    while page := list(Event.objects.filter(id__gt=last).order_by("id")[:BATCH]):
+    last, rows = after, 0
+    while page := list(rows_of.filter(id__gt=last).order_by("id")[:BATCH]):
         last, rows = page[-1].pk, rows + len(page)
     return time.perf_counter() - started, rows
 
 
 class Stream(threading.Thread):
     """Posts ``rate`` events a second in batches of ``size`` for ``seconds``; ``acked`` maps
-    each stored event id to the moment its 202 arrived."""
+    each stored event id to the moment its 202 arrived, ``batches_acked`` holds that moment
+    for each batch in order. A subclass says what the batches hold (``batch``)."""
 
     def __init__(self, port: int, key: str, emails: list[str], rate: int, seconds: float):
         super().__init__(daemon=True)
@@ -91,7 +95,19 @@ class Stream(threading.Thread):
         self.interval = self.size / rate
         self.seconds = seconds
         self.acked: dict[int, float] = {}
+        self.batches_acked: list[float] = []
         self.failures = 0
+
+    def batch(self, sent: int) -> list[dict[str, Any]]:
+        """The events of batch number ``sent``."""
+        return [
+            {
+                "contact": {"email": self.emails[(sent * self.size + i) % len(self.emails)]},
+                "type": "page_view",
+                "properties": {"url": f"https://tendril.example/live/{sent}/{i}"},
+            }
+            for i in range(self.size)
+        ]
 
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -100,18 +116,12 @@ class Stream(threading.Thread):
         sent = 0
         while (due := started + sent * self.interval) < started + self.seconds:
             time.sleep(max(0.0, due - time.monotonic()))
-            body = [
-                {
-                    "contact": {"email": self.emails[(sent * self.size + i) % len(self.emails)]},
-                    "type": "page_view",
-                    "properties": {"url": f"https://tendril.example/live/{sent}/{i}"},
-                }
-                for i in range(self.size)
-            ]
-            conn.request("POST", "/api/v1/events/batch", body=json.dumps(body), headers=headers)
+            body = json.dumps(self.batch(sent))
+            conn.request("POST", "/api/v1/events/batch", body=body, headers=headers)
             response = conn.getresponse()
             payload = json.loads(response.read())
             now = time.time()
+            self.batches_acked.append(now)
             if response.status != 202 or payload["accepted"] != self.size:
                 self.failures += 1
             self.acked.update((event_id, now) for event_id in payload.get("ids", []) if event_id)

@@ -25,18 +25,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
-import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from dataset import django_open, generate_contacts, percentile
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_search"
 PAGE = 50
 TARGET_MS = 200
@@ -45,156 +41,10 @@ TARGET_RATIO = 2.0
 DATA_VERSION = 1
 
 
-def database_ensure(url: str, *, rebuild: bool) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if rebuild:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-# --- the data set -----------------------------------------------------------------------------
-
-
-def _weighted(rng: random.Random, pairs: Any, k: int) -> list[Any]:
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights, k=k)
-
-
-def _copy(cursor: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _droppable_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
-    """(name, definition) of the table's indexes that back no constraint: dropped during the
-    load and made again from the same definitions, which is much faster than keeping them
-    current row by row."""
-    cursor.execute(
-        """SELECT i.indexname, i.indexdef FROM pg_indexes i
-           WHERE i.tablename = %s AND i.indexname NOT IN (
-               SELECT c.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conindid
-               WHERE k.conrelid = %s::regclass)""",
-        [table, table],
-    )
-    return list(cursor.fetchall())
-
-
-def generate(count: int, companies: int, seed: int) -> None:
-    """Write ``count`` contacts and ``companies`` companies with COPY, and the users who own
-    some of them."""
+def meta_write(count: int, companies: int, seed: int) -> None:
     from django.db import connection
 
-    from tendril.accounts.models import Role, User
-    from tendril.contacts.companies import company_name_key
-    from tendril.contacts.demo import (
-        FREEMAIL,
-        INDUSTRIES,
-        NAMES,
-        REGIONS,
-        SOURCES,
-        STAGES,
-        _ascii,
-    )
-    from tendril.contacts.models import Language
-    from tendril.contacts.search import company_search_text, contact_search_text
-
-    rng = random.Random(seed)
-    now = datetime(2026, 11, 30, tzinfo=UTC)
-    owners = [
-        User.objects.create_user(f"sales{i}@bench.test", "bench-password-123", role=Role.SALES).pk
-        for i in range(8)
-    ]
-    endings = [e for group in INDUSTRIES.values() for e in group]
-    company_rows = []
-    company_region = []
-    for i in range(companies):
-        region = _weighted(rng, [("vn", 45), ("th", 35), ("intl", 20)], 1)[0]
-        stems, forms, tlds = REGIONS[region]
-        stem, ending = rng.choice(stems), rng.choice(endings)
-        name = f"{stem} {ending} {rng.choice(forms)}".strip()
-        domain = f"{_ascii(stem)}{_ascii(ending)}{i}.{rng.choice(tlds)}"
-        created = now - timedelta(days=rng.uniform(30, 2000))
-        company_rows.append(
-            (name, company_name_key(name), domain, "", None,
-             company_search_text(name=name, domain=domain), created, created)
-        )  # fmt: skip
-        company_region.append((region, name, domain))
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        _copy(
-            raw,
-            "contacts_company",
-            ["name", "name_key", "domain", "industry", "employees", "search_text",
-             "created_at", "updated_at"],
-            company_rows,
-        )  # fmt: skip
-        cursor.execute("SELECT id FROM contacts_company ORDER BY id")
-        company_ids = [row[0] for row in cursor.fetchall()]
-
-    # A third of Vietnamese people are Nguyễn: the search every user tries first is the
-    # hardest, most common one.
-    other_vn_lasts = [n for n in NAMES["vn"][1] if n != "Nguyễn"]
-    languages = {"vn": Language.VI, "th": Language.TH, "intl": Language.EN}
-    stages = _weighted(rng, STAGES, count)
-    sources = _weighted(rng, SOURCES, count)
-    regions = _weighted(rng, [("vn", 45), ("th", 35), ("intl", 20)], count)
-    rows = []
-    started = time.perf_counter()
-    for i in range(count):
-        company_index = rng.randrange(companies) if rng.random() > 0.15 else None
-        region = regions[i]
-        company_name = ""
-        company_id = None
-        domain = rng.choice(FREEMAIL)
-        if company_index is not None:
-            company_id = company_ids[company_index]
-            company_region_of, company_name, domain = company_region[company_index]
-            if rng.random() < 0.8:
-                region = company_region_of
-        firsts, lasts = NAMES[region]
-        first = rng.choice(firsts)
-        if region == "vn":
-            last = "Nguyễn" if rng.random() < 0.35 else rng.choice(other_vn_lasts)
-        else:
-            last = rng.choice(lasts)
-        email = f"{_ascii(first)}.{_ascii(last)}.{i}@{domain}"
-        phone = f"+84 9{i % 10} {i:07d}" if region == "vn" else f"+66 8{i % 10} {i:07d}"
-        created = now - timedelta(minutes=rng.uniform(0, 3 * 365 * 24 * 60))
-        seen = created + timedelta(days=rng.uniform(0, 60)) if rng.random() < 0.6 else None
-        score = min(int(rng.expovariate(1 / 6)), 120)
-        owner = rng.choice(owners) if rng.random() < 0.35 else None
-        rows.append(
-            (email, first, last, phone, company_id, "{}", sources[i], owner, stages[i], score,
-             languages[region],
-             contact_search_text(first_name=first, last_name=last, email=email, phone=phone,
-                                 company_name=company_name),
-             created, created, seen)
-        )  # fmt: skip
-    made = time.perf_counter() - started
-    columns = ["email", "first_name", "last_name", "phone", "company_id", "fields", "source",
-               "owner_id", "stage", "score", "language", "search_text", "created_at",
-               "updated_at", "last_seen_at"]  # fmt: skip
-    with connection.cursor() as cursor:
-        # Foreign keys checked row by row now: an index cannot be made while checks are pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        indexes = _droppable_indexes(cursor, "contacts_contact")
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-        started = time.perf_counter()
-        _copy(cursor.cursor, "contacts_contact", columns, rows)
-        copied = time.perf_counter() - started
-        started = time.perf_counter()
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        indexed = time.perf_counter() - started
         cursor.execute(
             "CREATE TABLE bench_search_meta (version int, contacts int, companies int, seed int)"
         )
@@ -202,10 +52,6 @@ def generate(count: int, companies: int, seed: int) -> None:
             "INSERT INTO bench_search_meta VALUES (%s, %s, %s, %s)",
             [DATA_VERSION, count, companies, seed],
         )
-    print(
-        f"data set: {count:,} contacts, {companies:,} companies; rows made in {made:.0f} s "
-        f"(search texts included), COPY {copied:.0f} s, {len(indexes)} indexes {indexed:.0f} s"
-    )
 
 
 def data_ready(count: int, companies: int, seed: int) -> bool:
@@ -316,11 +162,6 @@ def hand_sql(
         return [row[0] for row in cursor.fetchall()], count
 
 
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def measure(scenario: Scenario, runs: int) -> dict[str, Any]:
     from tendril.contacts.views.contact_list import LIST_COUNT_CAP
 
@@ -374,31 +215,17 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the hand SQL's plans")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
-    if not args.database_url.startswith("postgres"):
-        raise SystemExit("this benchmark runs on PostgreSQL: --database-url postgres://...")
-
-    database_ensure(args.database_url, rebuild=args.rebuild)
-    os.environ.update(
-        DATABASE_URL=args.database_url,
-        TENDRIL_VAR_DIR=tempfile.mkdtemp(prefix="tendril-bench-"),
-        DJANGO_SETTINGS_MODULE="tendril.settings",
-    )
-    os.environ.pop("BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_open(args.database_url, rebuild=args.rebuild)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     if not data_ready(args.contacts, args.companies, args.seed):
         if connection.introspection.table_names().count("bench_search_meta"):
             raise SystemExit("the kept data set has another shape: run again with --rebuild")
         from django.db import transaction
 
         with transaction.atomic():
-            generate(args.contacts, args.companies, args.seed)
+            generate_contacts(args.contacts, args.companies, args.seed)
+            meta_write(args.contacts, args.companies, args.seed)
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE contacts_contact")
             cursor.execute("VACUUM ANALYZE contacts_company")

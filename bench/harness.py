@@ -89,20 +89,22 @@ class Server:
 
 
 @contextmanager
-def serving(env: dict[str, str], *, threads: int) -> Iterator[Server]:
-    """Serve ``tendril.wsgi`` of ``env``'s checkout with waitress until the block ends. The log
-    goes to a file: a pipe nobody reads fills up with the tracebacks of failing requests and
-    then blocks the server."""
+def serving(env: dict[str, str], *, threads: int, worker: bool = False) -> Iterator[Server]:
+    """Serve ``tendril.wsgi`` of ``env``'s checkout with waitress until the block ends; with
+    ``worker``, as ``tendril run`` (the same waitress, and the in-process worker and scheduler
+    running every periodic job, when ``env`` names no broker). The log goes to a file: a pipe
+    nobody reads fills up with the tracebacks of failing requests and then blocks the server."""
     server = Server(free_port())
+    bin = Path(sys.executable).parent
+    if worker:
+        command = [str(bin / "tendril"), "run", f"--port={server.port}", f"--threads={threads}"]
+        command.append("--host=127.0.0.1")
+    else:
+        command = [str(bin / "waitress-serve"), f"--port={server.port}", f"--threads={threads}"]
+        command += ["--host=127.0.0.1", "tendril.wsgi:application"]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "waitress-serve"),
-                f"--port={server.port}",
-                f"--threads={threads}",
-                "--host=127.0.0.1",
-                "tendril.wsgi:application",
-            ],
+            command,
             cwd=env["PYTHONPATH"],
             env=env,
             stdout=log,
