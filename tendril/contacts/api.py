@@ -16,7 +16,13 @@ from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.importer.running import REJECTED_KEPT
 from tendril.contacts.membership import segments_of
 from tendril.contacts.models import Company, Contact, CustomField
-from tendril.contacts.selectors import DEFAULT_ORDER, ContactFilters, ContactOrder, grade_for
+from tendril.contacts.selectors import (
+    DEFAULT_ORDER,
+    CompanyOrder,
+    ContactFilters,
+    ContactOrder,
+    grade_for,
+)
 from tendril.contacts.services import (
     contact_create,
     contact_erase,
@@ -297,6 +303,10 @@ class CompanyNew(CompanyIn):
 class CompanyQuery(PageParams):
     q: str | None = Field(None, max_length=200)
     industry: str | None = Field(None, max_length=100)
+    order: CompanyOrder = Field(
+        "name",
+        description="score: by total_score, the sum of the contacts' scores; - for descending.",
+    )
 
 
 def company_out(company: Company) -> dict[str, Any]:
@@ -314,7 +324,7 @@ def company_out(company: Company) -> dict[str, Any]:
 
 @companies_router.get("", response={200: CompanyPage, **ERRORS}, summary="List companies")
 def company_index(request: AuthedRequest, params: Query[CompanyQuery]) -> dict[str, Any]:
-    companies = selectors.company_list(q=params.q, industry=params.industry)
+    companies = selectors.company_list(q=params.q, industry=params.industry, order=params.order)
     return page_of(companies, params, company_out)
 
 

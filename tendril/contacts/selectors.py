@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, get_args
 
 from django.db import connection
-from django.db.models import Count, F, OrderBy, QuerySet, Sum
-from django.db.models.functions import Lower, TruncDate
+from django.db.models import Count, F, OrderBy, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Lower, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,15 +185,54 @@ def contact_consents(contact: Contact) -> list[Consent]:
     return sorted(contact.consents.all(), key=lambda c: c.channel)
 
 
-def company_list(*, q: str | None = None, industry: str | None = None) -> QuerySet[Company]:
+# The orders of the company list: a column, ``-`` first for descending.
+CompanyOrder = Literal["name", "-name", "contacts", "-contacts", "score", "-score"]
+COMPANY_ORDERS: tuple[str, ...] = get_args(CompanyOrder)
+_COMPANY_ORDER_COLUMNS = {"name": "name", "contacts": "contact_count", "score": "total_score"}
+
+
+def company_list(
+    *, q: str | None = None, industry: str | None = None, order: str = "name"
+) -> QuerySet[Company]:
+    """Companies with ``contact_count`` and ``total_score``: a company's score is the sum of
+    its contacts' scores (0 without contacts), so the accounts most engaged as a whole come
+    first when sorted by it. ``order`` is one of ``COMPANY_ORDERS`` (else by name)."""
     companies = Company.objects.annotate(
-        contact_count=Count("contacts"), total_score=Sum("contacts__score")
+        contact_count=Count("contacts"), total_score=Coalesce(Sum("contacts__score"), 0)
     )
     if q:
         companies = companies.filter(search_matches(q))
     if industry:
         companies = companies.filter(industry__iexact=industry)
-    return companies.order_by("name", "id")
+    order = order if order in COMPANY_ORDERS else "name"
+    column = _COMPANY_ORDER_COLUMNS[order.lstrip("-")]
+    first = F(column).desc() if order.startswith("-") else F(column).asc()
+    return companies.order_by(first, "name", "id")
+
+
+@dataclass(frozen=True)
+class CompanyScore:
+    """A company's score in parts: its contacts per grade and the highest scored of them."""
+
+    hot: int
+    warm: int
+    cold: int
+    top: list[Contact]
+
+
+def company_score(*, company: Company, top: int = 5) -> CompanyScore:
+    """How a company's score (``total_score``, the sum of its contacts' scores) is made up: one
+    counting query over its contacts by the configured grade thresholds, and its ``top``
+    contacts by score."""
+    hot, warm = grade_thresholds()
+    contacts = Contact.objects.filter(company_id=company.pk)
+    counts = contacts.aggregate(
+        hot=Count("id", filter=Q(score__gte=hot)),
+        warm=Count("id", filter=Q(score__gte=warm, score__lt=hot)),
+        cold=Count("id", filter=Q(score__lt=warm)),
+    )
+    best = list(contacts.filter(score__gt=0).order_by("-score", "id")[:top])
+    return CompanyScore(counts["hot"], counts["warm"], counts["cold"], best)
 
 
 def company_get_for(viewer: User | ApiKey, company_id: int) -> Company:

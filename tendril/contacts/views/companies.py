@@ -29,9 +29,12 @@ SUGGESTIONS = 10
 
 @login_required
 def company_list(request: AuthedRequest) -> HttpResponse:
+    """The companies, by name or (``?order=-score``) by score: the sum of their contacts'."""
     q = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.company_list(q=q or None))
-    return render(request, "contacts/company_list.html", {"page": page, "q": q})
+    order = request.GET.get("order", "")
+    order = order if order in selectors.COMPANY_ORDERS else "name"
+    page = paginate(request, selectors.company_list(q=q or None, order=order))
+    return render(request, "contacts/company_list.html", {"page": page, "q": q, "order": order})
 
 
 @login_required
@@ -40,6 +43,7 @@ def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     contacts = selectors.contact_list(filters=ContactFilters(company=company.pk))
     context = {
         "company": company,
+        "score": selectors.company_score(company=company),
         "page": paginate(request, contacts, per_page=CONTACTS_PER_PAGE),
         "activity": selectors.company_activity(company=company, limit=RECENT_ACTIVITY),
     }
