@@ -73,8 +73,16 @@ class RuleOut(Schema):
     points: int
     max_per_contact: int | None
     active: bool
+    recounting: bool = Field(
+        description="An edit changed what the rule gives and its past points are still being "
+        "recounted in the background."
+    )
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_recounting(rule: ScoringRule) -> bool:
+        return rule.rescore_due is not None
 
 
 class RuleList(Schema):

@@ -22,6 +22,9 @@ class ScoringRule(models.Model):
     points = models.IntegerField()
     max_per_contact = models.IntegerField(null=True, blank=True)
     active = models.BooleanField(default=True)
+    # Set when an edit changed what the rule gives, until its past points are recounted in the
+    # background: a long log is never rescored inside the request, and a restart resumes it.
+    rescore_due = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

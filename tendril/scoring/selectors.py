@@ -1,5 +1,5 @@
 """Reads of scoring: the rules, the settings (and the grade thresholds contacts grade by), how
-many contacts are in each band, and a contact's score and stage history."""
+many contacts are in each band, and a contact's score history."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from tendril.core.models import Event
 from tendril.scoring.models import OWN_EVENT, ScoreEntry, ScoringRule, ScoringSettings
 
 SETTINGS_PK = 1
-STAGE_CHANGED = "stage_changed"
 # How long one process trusts the thresholds it read: a contact list grades fifty contacts and
 # should not read the settings fifty times. A change made in another process shows within this.
 THRESHOLDS_TTL = 5.0
@@ -72,13 +71,6 @@ def score_bands() -> dict[str, int]:
         warm=Count("pk", filter=Q(score__gte=warm, score__lt=hot)),
         cold=Count("pk", filter=Q(score__lt=warm)),
     )
-
-
-def stage_history(*, contact_id: int, limit: int = 200) -> QuerySet[Event]:
-    """The contact's stage changes (who made them is in each event), newest first."""
-    return Event.objects.filter(contact_id=contact_id, type=STAGE_CHANGED).order_by(
-        "-occurred_at", "-id"
-    )[:limit]
 
 
 def events_by_id(ids: Iterable[int | None]) -> dict[int, Event]:

@@ -2,8 +2,8 @@
 same mistakes with the same messages.
 
 Editing what a rule gives (its event, where, points or cap) rescores the whole log for that rule
-(``rule_rescore``), so every contact's score is what the edited rule would have given from the
-start, counted once."""
+(``rule_rescore``, in the background), so every contact's score is what the edited rule would
+have given from the start, counted once."""
 
 from __future__ import annotations
 
@@ -127,16 +127,20 @@ def rule_create(*, data: dict[str, Any], by: Actor) -> ScoringRule:
 
 @transaction.atomic
 def rule_update(*, rule: ScoringRule, data: dict[str, Any], by: Actor) -> ScoringRule:
-    """Change the given fields of ``rule``; when what it gives changed, the log is rescored for
-    it in the same transaction."""
+    """Change the given fields of ``rule``; when what it gives changed, its past points are
+    recounted in the background (``rescore_due`` says so until they are)."""
+    from tendril.core.tasks import enqueue
+    from tendril.scoring.tasks import rule_rescore_run
+
     values = _rule_values(data)
     changed = {key for key, value in values.items() if getattr(rule, key) != value}
     for key, value in values.items():
         setattr(rule, key, value)
     rule.updated_at = clock.now()
-    rule.save()
     if changed & SCORING_FIELDS:
-        rule_rescore(rule=rule)
+        rule.rescore_due = rule.updated_at
+        enqueue(rule_rescore_run, rule_id=rule.pk)
+    rule.save()
     audit_record(
         actor=by,
         action="scoring_rule.update",
@@ -153,7 +157,9 @@ def rule_rescore(*, rule: ScoringRule) -> None:
     matching event replayed through the consumer's own matching, caps and ledger insert (so
     nothing is counted twice, even against a consumer running at the same time: the ledger
     holds one row per rule and event). Contacts whose score moved get a ``score_changed``
-    event. An inactive rule gives nothing, so rescoring it only takes its points back."""
+    event. An inactive rule gives nothing, so rescoring it only takes its points back.
+    The rule stays locked meanwhile, so an edit made during a recount waits for it and then
+    asks for its own."""
     locked = ScoringRule.objects.select_for_update().get(pk=rule.pk)
     entries = ScoreEntry.objects.filter(rule=locked)
     touched = set(entries.values_list("contact_id", flat=True))
@@ -161,6 +167,30 @@ def rule_rescore(*, rule: ScoringRule) -> None:
     if locked.active:
         touched |= rule_replay(locked)
     scores_announce({contact_id: {locked.name} for contact_id in touched})
+    ScoringRule.objects.filter(pk=locked.pk, rescore_due=locked.rescore_due).update(
+        rescore_due=None
+    )
+
+
+def rescores_due(*, older_than: timedelta = timedelta(0)) -> list[int]:
+    """The rules still waiting for their recount (for the periodic job that resumes the ones a
+    stopped worker never ran)."""
+    cutoff = clock.now() - older_than
+    return list(
+        ScoringRule.objects.filter(rescore_due__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def rule_rescore_due(*, rule_id: int) -> bool:
+    """Recount ``rule_id``'s points if an edit still asks for it; False when nothing was due
+    (the rule was deleted, or another run got there first)."""
+    rule = ScoringRule.objects.filter(pk=rule_id, rescore_due__isnull=False).first()
+    if rule is None:
+        return False
+    rule_rescore(rule=rule)
+    return True
 
 
 @transaction.atomic

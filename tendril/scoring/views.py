@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tendril.accounts.permissions import AuthedRequest, is_marketing
-from tendril.contacts.models import Contact, Stage
-from tendril.core.conditions import where_words
+from tendril.contacts.models import Contact
+from tendril.core.conditions import where_editor, where_words
 from tendril.core.errors import DomainError
-from tendril.core.events import actor_phrase, describe
+from tendril.core.events import describe
 from tendril.scoring import selectors, services
 from tendril.scoring.forms import RuleForm, ThresholdsForm, service_error
 from tendril.scoring.models import ScoringRule
@@ -81,7 +81,12 @@ def thresholds_save(request: AuthedRequest) -> HttpResponse:
 def _rule_form_page(
     request: AuthedRequest, form: RuleForm, rule: ScoringRule | None, status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "rule": rule, "event_types": selectors.scorable_event_types()}
+    context = {
+        "form": form,
+        "rule": rule,
+        "event_types": selectors.scorable_event_types(),
+        "where_editor": where_editor(),
+    }
     return render(request, "scoring/rule_form.html", context, status=status)
 
 
@@ -109,11 +114,12 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             service_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("The rule %(name)s was saved; scores were recounted with it.")
-                % {"name": rule.name},
+            saved = (
+                _("The rule %(name)s was saved; its points are being recounted in the background.")
+                if rule.rescore_due
+                else _("The rule %(name)s was saved.")
             )
+            messages.success(request, saved % {"name": rule.name})
             return redirect("scoring:scoring")
     return _rule_form_page(request, form, rule, status=422 if form.errors else 200)
 
@@ -139,10 +145,9 @@ def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def contact_panel(request: HttpRequest, contact: Contact) -> SafeString:
     """The contact page's "Why this score?": each ledger row with its rule and the sentence of
-    the event that earned it, and the stage changes with who made them, newest first."""
+    the event that earned it, newest first (the stage history is lifecycle's panel)."""
     entries = list(selectors.score_history(contact_id=contact.pk))
     events = selectors.events_by_id(entry.event_id for entry in entries)
-    stages = dict(Stage.choices)
     context = {
         "contact": contact,
         "ledger": [
@@ -155,15 +160,6 @@ def contact_panel(request: HttpRequest, contact: Contact) -> SafeString:
                 else "",
             }
             for entry in entries
-        ],
-        "stages": [
-            {
-                "at": event.occurred_at,
-                "from": stages.get(event.properties.get("from"), ""),
-                "to": stages.get(event.properties.get("to"), event.properties.get("to", "")),
-                "who": actor_phrase(event.properties) or "",
-            }
-            for event in selectors.stage_history(contact_id=contact.pk)
         ],
     }
     return render_to_string("scoring/_contact_panel.html", context, request=request)

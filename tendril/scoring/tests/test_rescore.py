@@ -1,18 +1,23 @@
-"""Editing a rule rescores the log for it: scores after the edit are exactly what the new terms
-give, and no event is counted twice."""
+"""Editing a rule rescores the log for it, in the background: scores after the recount are
+exactly what the new terms give, no event is counted twice, and a recount a stopped worker never
+ran is resumed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
 from tendril.contacts.models import Contact
 from tendril.contacts.tests.factories import ContactFactory, EventFactory
+from tendril.core import clock
 from tendril.core.models import Event
 from tendril.scoring.consumers import score_events
 from tendril.scoring.models import ScoreEntry, ScoringRule
 from tendril.scoring.services import rule_create, rule_rescore, rule_update
+from tendril.scoring.tasks import RESCORE_LOST_AFTER, rescores_resume
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,12 @@ def _views(contact: Contact, *urls: str) -> list[Event]:
     ]
 
 
+def _edit(rule: ScoringRule, data: dict[str, Any]) -> None:
+    """Edit ``rule`` and commit, so the recount it asks for runs (no worker in tests: at once)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        rule_update(rule=rule, data=data, by=None)
+
+
 def _score(contact: Contact) -> int:
     contact.refresh_from_db()
     return contact.score
@@ -39,7 +50,7 @@ def test_new_points_replace_the_old_ones_for_every_past_event() -> None:
     score_events([*_views(ann, "/pricing", "/pricing", "/pricing"), *_views(bob, "/pricing")])
     assert (_score(ann), _score(bob)) == (3, 1)
 
-    rule_update(rule=rule, data={"points": 5}, by=None)
+    _edit(rule, {"points": 5})
 
     assert (_score(ann), _score(bob)) == (15, 5)
     assert ScoreEntry.objects.filter(rule=rule).count() == 4
@@ -52,7 +63,7 @@ def test_a_narrower_where_takes_back_the_points_of_events_it_no_longer_matches()
     score_events(_views(ann, "https://x.io/pricing", "https://x.io/blog"))
     assert _score(ann) == 4
 
-    rule_update(rule=rule, data={"where": {"url": {"contains": "/pricing"}}}, by=None)
+    _edit(rule, {"where": {"url": {"contains": "/pricing"}}})
 
     assert _score(ann) == 2
     assert list(ScoreEntry.objects.values_list("points", flat=True)) == [2]
@@ -65,7 +76,7 @@ def test_a_new_cap_falls_on_the_earliest_events_as_scoring_them_live_would() -> 
     score_events(events)
     assert _score(ann) == 12
 
-    rule_update(rule=rule, data={"max_per_contact": 6}, by=None)
+    _edit(rule, {"max_per_contact": 6})
 
     assert _score(ann) == 6
     assert list(ScoreEntry.objects.order_by("event_id").values_list("event_id", "points")) == [
@@ -93,7 +104,7 @@ def test_events_the_consumer_has_not_read_yet_are_scored_once_by_whichever_comes
     rule = _rule(points=3)
     unread = _views(ann, "/a")
 
-    rule_update(rule=rule, data={"points": 4}, by=None)
+    _edit(rule, {"points": 4})
     score_events(unread)
 
     assert _score(ann) == 4
@@ -107,7 +118,7 @@ def test_other_rules_points_are_left_as_they_were() -> None:
     score_events(_views(ann, "/a"))
     assert _score(ann) == 3
 
-    rule_update(rule=edited, data={"points": 10}, by=None)
+    _edit(edited, {"points": 10})
 
     assert _score(ann) == 12
     assert ScoreEntry.objects.get(rule=other).points == 2
@@ -119,7 +130,7 @@ def test_a_rescore_that_moves_a_score_records_one_score_changed_event() -> None:
     score_events(_views(ann, "/a", "/b"))
     before = Event.objects.filter(type="score_changed").count()
 
-    rule_update(rule=rule, data={"points": 2}, by=None)
+    _edit(rule, {"points": 2})
 
     changed = list(Event.objects.filter(type="score_changed").order_by("-id")[:1])
     assert Event.objects.filter(type="score_changed").count() == before + 1
@@ -134,7 +145,7 @@ def test_renaming_a_rule_does_not_rescore() -> None:
     score_events(_views(ann, "/a"))
     entry = ScoreEntry.objects.get()
 
-    rule_update(rule=rule, data={"name": "Renamed"}, by=None)
+    _edit(rule, {"name": "Renamed"})
 
     assert ScoreEntry.objects.get().pk == entry.pk
 
@@ -144,7 +155,7 @@ def test_an_inactive_rule_rescored_gives_its_points_back() -> None:
     rule = _rule(points=3)
     score_events(_views(ann, "/a"))
 
-    rule_update(rule=rule, data={"active": False, "points": 5}, by=None)
+    _edit(rule, {"active": False, "points": 5})
 
     assert _score(ann) == 0
     assert not ScoreEntry.objects.exists()
@@ -157,7 +168,7 @@ def test_negative_points_rescore_too() -> None:
     score_events(events)
     assert _score(ann) == -2
 
-    rule_update(rule=rule, data={"points": -7}, by=None)
+    _edit(rule, {"points": -7})
 
     assert _score(ann) == -7
 
@@ -167,10 +178,47 @@ def test_a_rule_patched_through_the_api_rescores_the_contacts_it_scored(marketer
     rule = _rule(points=1)
     score_events(_views(ann, "/a", "/b"))
 
-    response = marketer_api.patch(
-        f"/api/v1/scoring/rules/{rule.pk}", {"points": 4}, content_type="application/json"
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = marketer_api.patch(
+            f"/api/v1/scoring/rules/{rule.pk}", {"points": 4}, content_type="application/json"
+        )
 
     assert response.status_code == 200
     assert _score(ann) == 8
     assert marketer_api.get(f"/api/v1/contacts/{ann.pk}/score").json()["score"] == 8
+
+
+def test_an_edit_waits_for_the_recount_and_says_it_is_due() -> None:
+    ann = ContactFactory()
+    rule = _rule(points=1)
+    score_events(_views(ann, "/a"))
+
+    rule_update(rule=rule, data={"points": 3}, by=None)  # not committed: no recount yet
+
+    rule.refresh_from_db()
+    assert rule.rescore_due is not None
+    assert _score(ann) == 1
+
+
+def test_a_recount_a_stopped_worker_never_ran_is_resumed_and_cleared() -> None:
+    ann = ContactFactory()
+    rule = _rule(points=1)
+    score_events(_views(ann, "/a", "/b"))
+    rule_update(rule=rule, data={"points": 3}, by=None)  # the worker stopped before running it
+    ScoringRule.objects.filter(pk=rule.pk).update(
+        rescore_due=clock.now() - RESCORE_LOST_AFTER - timedelta(seconds=1)
+    )
+
+    assert rescores_resume() == 1
+    assert rescores_resume() == 0
+
+    rule.refresh_from_db()
+    assert rule.rescore_due is None
+    assert _score(ann) == 6
+
+
+def test_a_recent_recount_is_left_to_the_worker_that_was_asked() -> None:
+    rule = _rule(points=1)
+    rule_update(rule=rule, data={"points": 3}, by=None)
+
+    assert rescores_resume() == 0

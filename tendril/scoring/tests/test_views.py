@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from tendril.accounts.models import User
@@ -141,18 +141,20 @@ def test_editing_a_rule_recounts_the_scores_it_gave(marketer: User) -> None:
     assert '<option value="asset_downloaded">' in form
     assert '<option value="score_changed">' not in form
 
-    response = client.post(
-        reverse("scoring:rule_edit", args=[rule.pk]),
-        _rule_post(
-            name="Pricing page",
-            event="page_view",
-            where=json.dumps(rule.where),
-            points="3",
-            active="on",
-        ),
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("scoring:rule_edit", args=[rule.pk]),
+            _rule_post(
+                name="Pricing page",
+                event="page_view",
+                where=json.dumps(rule.where),
+                points="3",
+                active="on",
+            ),
+        )
 
     assert response.status_code == 302
+    assert "being recounted" in client.get(response.url).content.decode()
     contact.refresh_from_db()
     assert contact.score == 9
     assert ScoreEntry.objects.count() == 3
