@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from tendril.accounts.services import Actor, audit_record
@@ -28,6 +29,10 @@ MAX_CAP = 1_000_000
 MAX_THRESHOLD = 1_000_000
 # Decay slower than this is no decay a marketer means (and keeps date arithmetic in range).
 MAX_DECAY_EVERY = timedelta(days=3653)
+# Sent when the grade thresholds change: every contact's grade may have moved with no event of
+# theirs, so whatever keeps grades (segments filtering on grade) re-evaluates. Receivers that
+# do work should defer it to the commit (``tendril.core.tasks.enqueue``).
+grades_moved = Signal()
 RULE_FIELDS = ("name", "event", "where", "points", "max_per_contact", "active")
 # The fields that change which events a rule scores and how much: editing one rescores.
 SCORING_FIELDS = frozenset({"event", "where", "points", "max_per_contact"})
@@ -251,6 +256,7 @@ def settings_update(
     if decay_points and every is None:
         raise InvalidInput(_("Say how often the points decay, like P7D."), field="decay.every")
     row, _created = ScoringSettings.objects.select_for_update().get_or_create(pk=SETTINGS_PK)
+    regraded = (row.hot, row.warm) != (hot_value, warm_value)
     row.hot, row.warm = hot_value, warm_value
     row.decay_points, row.decay_every = decay_points, every
     row.updated_at = clock.now()
@@ -264,4 +270,6 @@ def settings_update(
     )
     transaction.on_commit(thresholds_forget)
     thresholds_forget()
+    if regraded:
+        grades_moved.send(sender=ScoringSettings)
     return row

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -8,9 +10,13 @@ class SegmentsConfig(AppConfig):
 
     def ready(self) -> None:
         """Lets the contacts app read membership (``?segment=``, a contact's ``segments``) and
-        drop the memberships of the contacts it deletes (erasure, an import's undo)."""
+        drop the memberships of the contacts it deletes (erasure, an import's undo); and hears
+        of new grade thresholds, which move grades with no event."""
         from tendril.contacts.membership import MembershipProvider, register_membership
+        from tendril.scoring.services import grades_moved
         from tendril.segments import selectors, services
+
+        grades_moved.connect(_grade_segments_rebuild_later, dispatch_uid="segments.regrade")
 
         register_membership(
             MembershipProvider(
@@ -19,3 +25,10 @@ class SegmentsConfig(AppConfig):
                 forget=services.memberships_forget,
             )
         )
+
+
+def _grade_segments_rebuild_later(**_: Any) -> None:
+    from tendril.core.tasks import enqueue
+    from tendril.segments.tasks import grade_segments_rebuild_run
+
+    enqueue(grade_segments_rebuild_run)

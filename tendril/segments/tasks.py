@@ -1,4 +1,5 @@
-"""Segments' periodic job: contacts leave (or enter) windowed segments when their time comes.
+"""Segments' background work: contacts leave (or enter) windowed segments when their time comes,
+and the segments filtering on grade follow a change of the grade thresholds.
 
 A filter like "downloaded the white paper within the past week" changes its answer for a contact
 with no new event, when the download falls out of the window. Each evaluation stores that moment
@@ -10,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tendril.core.scheduler import periodic
+from tendril.segments.regrade import grade_segments_rebuild
 from tendril.segments.services import segment_rechecks_run, segments_with_due_rechecks
 
 
@@ -22,3 +24,9 @@ def segments_recheck() -> int:
         while step := segment_rechecks_run(segment_id=segment_id):
             done += step
     return done
+
+
+@shared_task(name="tendril.segments.grade_segments_rebuild", ignore_result=True)
+def grade_segments_rebuild_run() -> int:
+    """Bring the grade segments up to date with new thresholds; returns the contacts moved."""
+    return grade_segments_rebuild()
