@@ -301,20 +301,36 @@ def contact_buying_stage_set(
                 dimension=dimension,
                 defaults={"stage": target, "changed_at": clock.now()},
             )
-        actor = actor_of(by, method=method)
-        properties: dict[str, Any] = {
-            "dimension": dimension.pk,
-            "dimension_name": dimension.words,
-            "from": before.key if before else None,
-            "from_label": before.words if before else None,
-            "to": target.key if target else None,
-            "to_label": target.words if target else None,
-            "by": method,
-        }
-        if actor is not None:
-            properties["actor"] = actor
+        properties = change_properties(
+            dimension=dimension, before=before, after=target, method=method, by=by
+        )
         event_record(contact_id=contact.pk, type=BUYING_STAGE_CHANGED, properties=properties)
         return placed
+
+
+def change_properties(
+    *,
+    dimension: BuyingStageDimension,
+    before: BuyingStage | None,
+    after: BuyingStage | None,
+    method: str,
+    by: Actor,
+) -> dict[str, Any]:
+    """The properties of ``buying_stage_changed``: the stage keys, the words to tell them by
+    (see ``tendril.personas.events``), how it was done and who did it."""
+    properties: dict[str, Any] = {
+        "dimension": dimension.pk,
+        "dimension_name": dimension.words,
+        "from": before.key if before else None,
+        "from_label": before.words if before else None,
+        "to": after.key if after else None,
+        "to_label": after.words if after else None,
+        "by": method,
+    }
+    actor = actor_of(by, method=method)
+    if actor is not None:
+        properties["actor"] = actor
+    return properties
 
 
 # --- personas -----------------------------------------------------------------------------------
