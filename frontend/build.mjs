@@ -43,6 +43,8 @@ const files = [
   [join(here, "src", "dashboard.js"), "dashboard.js"],
   // The segment builder: only the segment new/edit page loads it.
   [join(here, "src", "segments.js"), "segments.js"],
+  // Property conditions edited with clicks: the segment builder and the scoring rule form.
+  [join(here, "src", "where-editor.js"), "where-editor.js"],
   // The scoring page's band chart, drawn with the same Chart.js.
   [join(here, "src", "scoring.js"), "scoring.js"],
   // The segment page's members over time, drawn with the same Chart.js.

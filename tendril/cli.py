@@ -118,6 +118,7 @@ BUILT_STATIC = (
     "build/chart.umd.min.js",
     "build/dashboard.js",
     "build/segments.js",
+    "build/where-editor.js",
     "build/scoring.js",
     "build/segment-history.js",
     "build/personas.js",

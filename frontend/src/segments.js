@@ -200,19 +200,10 @@
     return condition;
   }
 
-  function whereRow(prop, op, value) {
-    const row = el("div", { className: "sb-row sb-where-row", "data-type": "where" });
-    const opBox = select(catalogue.where_ops.map((o) => [o, opLabel(o)]), op, { "aria-label": L.operator, "data-part": "op" });
-    const shown = Array.isArray(value) ? value.join(", ") : String(value ?? "");
-    row.append(
-      el("span", { text: L.where }),
-      el("input", { type: "text", value: prop, "aria-label": L.property, "data-part": "property" }),
-      opBox,
-      el("input", { type: "text", value: shown, "aria-label": L.value, "data-part": "value" }),
-      removable(row),
-    );
-    return row;
-  }
+  // A behaviour condition's property rows are the ones the scoring rule form edits too
+  // (where-editor.js, loaded before this file).
+  const whereUi = { ops: catalogue.where_ops, opLabel, labels: L, remove: removable };
+  const whereRow = (prop, op, value) => TendrilWhere.row(prop, op, value, whereUi);
 
   // "P30D" → ["30", "D"]; "PT12H" → ["12", "H"]; anything else the builder did not write is
   // kept as it is, as its own unit.
@@ -275,14 +266,8 @@
     const filter = { event: part(node, "event").value };
     const where = {};
     for (const row of ownChild(node, ".sb-where").children) {
-      const prop = row.querySelector('[data-part="property"]').value.trim();
-      const op = row.querySelector('[data-part="op"]').value;
-      const raw = row.querySelector('[data-part="value"]').value;
+      const [prop, op, value] = TendrilWhere.read(row);
       row.dataset.path = `${join(path, "where")}.${prop}.${op}`;
-      let value = raw;
-      if (op === "exists") value = raw.trim() !== "false";
-      else if (op === "in") value = raw.split(",").map((v) => v.trim()).filter(Boolean);
-      else if (["lt", "lte", "gt", "gte"].includes(op) && raw.trim() !== "" && !Number.isNaN(Number(raw))) value = Number(raw);
       (where[prop] = where[prop] || {})[op] = value;
     }
     if (Object.keys(where).length) filter.where = where;

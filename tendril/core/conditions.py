@@ -228,3 +228,25 @@ def where_words(where: Mapping[str, Any]) -> str:
         if isinstance(ops, Mapping)
         for op, value in ops.items()
     )
+
+
+def where_editor() -> dict[str, Any]:
+    """What a click editor of property conditions offers (``frontend/src/where-editor.js``: the
+    scoring rule form's "Only when"), in the viewer's language: the comparisons in the
+    language's order with their words, and the labels it shows; the script holds no text."""
+    return {
+        "ops": list(OPS),
+        "words": {op: str(OP_WORDS.get(op, _("is set"))) for op in OPS},
+        "labels": {
+            "where": _("where"),
+            "property": _("Property"),
+            "operator": _("Operator"),
+            "value": _("Value"),
+            "is_set": _("is set"),
+            "is_not_set": _("is not set"),
+            "in_hint": _("values separated by commas"),
+            "remove": _("Remove"),
+            "add": _("Add a property condition"),
+            "empty": _("No condition: every event of this type counts."),
+        },
+    }

@@ -18,7 +18,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from tendril.accounts.services import Actor
-from tendril.contacts.importer.mapping import suggest_target
+from tendril.contacts.importer.mapping import norm_name, suggest_target
 from tendril.contacts.importer.reading import CsvFile
 from tendril.core.emails import email_normalise
 from tendril.core.errors import InvalidInput
@@ -51,7 +51,7 @@ class EmailRows:
 
 def _column_index(headers: list[str], column: str | None) -> int:
     """The chosen column by its header (case and spaces do not matter), else the one that
-    names an email ("Email", "E-mail address"...), else the only column."""
+    names an email ("Email", "E-mail address", "Work email"...), else the only column."""
     if column:
         wanted = column.strip().casefold()
         for index, header in enumerate(headers):
@@ -65,6 +65,10 @@ def _column_index(headers: list[str], column: str | None) -> int:
     for index, header in enumerate(headers):
         if suggest_target(header, {}) == "email":
             return index
+    # "Work email", "Email of the guest": the one column whose name says email.
+    emailish = [i for i, header in enumerate(headers) if "email" in norm_name(header)]
+    if len(emailish) == 1:
+        return emailish[0]
     if len(headers) == 1:
         return 0
     raise InvalidInput(

@@ -32,7 +32,11 @@ def test_a_rule_written_on_the_scoring_page_shows_on_the_contact_and_in_the_band
     page.get_by_role("link", name="New rule").click()
     page.locator("#id_name").fill("Pricing page")
     page.locator("#id_event").fill("page_view")
-    page.locator("#id_where").fill('{"url": {"contains": "/pricing"}}')
+    condition = page.locator("[data-where-rows]")
+    condition.get_by_role("button", name="Add a property condition").click()
+    condition.get_by_label("Property").fill("url")
+    condition.get_by_label("Operator").select_option("contains")
+    condition.get_by_label("Value").fill("/pricing")
     page.locator("#id_points").fill("0")
     page.get_by_role("button", name="Add the rule").click()
     expect(page.locator(".field", has_text="Points").locator(".errorlist")).to_contain_text(

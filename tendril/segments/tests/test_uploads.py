@@ -86,6 +86,13 @@ def test_the_email_column_can_be_chosen_by_its_header() -> None:
     assert refused.value.field == "column" and "Email" in refused.value.message
 
 
+def test_a_column_whose_name_says_email_is_found_without_being_chosen() -> None:
+    ann = ContactFactory(email="ann@acme.example")
+    vip = segment_create(name="VIP", static=True, by=None)
+    report = upload(vip, "Name,Work e-mail,Phone\nAnn,ann@acme.example,1\n")
+    assert report.column == "Work e-mail" and members(vip) == {ann.pk}
+
+
 def test_a_file_without_an_email_column_asks_which_column_to_use() -> None:
     vip = segment_create(name="VIP", static=True, by=None)
     with pytest.raises(InvalidInput) as refused:
