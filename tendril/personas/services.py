@@ -34,7 +34,7 @@ from tendril.personas.models import (
     DimensionKind,
     Persona,
 )
-from tendril.personas.presets import preset_stage
+from tendril.personas.presets import PRESETS, preset_stage
 from tendril.segments.models import Segment
 
 MAX_NAME = 200
@@ -107,9 +107,13 @@ def dimension_create(*, name: object, kind: object, by: Actor) -> BuyingStageDim
 def dimension_rename(
     *, dimension: BuyingStageDimension, name: object, by: Actor
 ) -> BuyingStageDimension:
-    """A new name; a preset renamed keeps that name in every language."""
+    """A new name; a preset renamed keeps that name in every language, and one given back its
+    built-in name (in English or the reader's language) is translated again."""
     dimension = BuyingStageDimension.objects.select_for_update().get(pk=dimension.pk)
-    dimension.name = _dimension_name_clean(name, dimension_id=dimension.pk)
+    cleaned = _dimension_name_clean(name, dimension_id=dimension.pk)
+    preset = PRESETS.get(dimension.preset)
+    built_in = preset is not None and cleaned in (preset.name, gettext(preset.name))
+    dimension.name = "" if built_in else cleaned
     dimension.updated_at = clock.now()
     dimension.save(update_fields=["name", "updated_at"])
     return dimension

@@ -15,6 +15,7 @@ from tendril.accounts.services import apikey_create
 from tendril.contacts.tests.factories import ContactFactory
 from tendril.core.models import Event
 from tendril.personas.models import BuyingStageDimension, ContactBuyingStage
+from tendril.personas.tests.conftest import presets_present
 
 pytestmark = pytest.mark.postgres
 CLIENTS = 20
@@ -24,6 +25,7 @@ def test_concurrent_moves_of_one_contact_leave_one_row_and_a_consistent_history(
     live_server: Any, transactional_db: Any
 ) -> None:
     _, key = apikey_create(name="racing clients", role="sales", by=None)
+    presets_present()
     dimension = BuyingStageDimension.objects.get(preset="b2b")
     keys = list(dimension.stages.order_by("position").values_list("key", flat=True))
     contact = ContactFactory()

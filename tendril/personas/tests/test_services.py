@@ -189,3 +189,7 @@ def test_a_custom_dimension_is_created_and_renamed(b2b: BuyingStageDimension) ->
     services.dimension_rename(dimension=b2b, name="Hành trình B2B", by=None)
     with translation.override("th"):
         assert BuyingStageDimension.objects.get(pk=b2b.pk).display_name == "Hành trình B2B"
+    # Given back its built-in name in a reader's language, it is translated again.
+    with translation.override("vi"):
+        services.dimension_rename(dimension=b2b, name="Hành trình mua hàng B2B", by=None)
+    assert BuyingStageDimension.objects.get(pk=b2b.pk).display_name == "B2B buying journey"
