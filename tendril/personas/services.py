@@ -9,9 +9,10 @@ so the timeline, segments and later journeys hear of exactly the moves that happ
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -103,13 +104,20 @@ def dimension_create(*, name: object, kind: object, by: Actor) -> BuyingStageDim
     return dimension
 
 
+def _locked(dimension: BuyingStageDimension) -> BuyingStageDimension:
+    """The dimension's row locked: writers of its stage list (add, move, remove) go one at a
+    time, so positions and keys stay unique. ``no_key``: moves of contacts on the dimension
+    (whose foreign key checks share its row) go on meanwhile."""
+    return BuyingStageDimension.objects.select_for_update(no_key=True).get(pk=dimension.pk)
+
+
 @transaction.atomic
 def dimension_rename(
     *, dimension: BuyingStageDimension, name: object, by: Actor
 ) -> BuyingStageDimension:
     """A new name; a preset renamed keeps that name in every language, and one given back its
     built-in name (in English or the reader's language) is translated again."""
-    dimension = BuyingStageDimension.objects.select_for_update().get(pk=dimension.pk)
+    dimension = _locked(dimension)
     cleaned = _dimension_name_clean(name, dimension_id=dimension.pk)
     preset = PRESETS.get(dimension.preset)
     built_in = preset is not None and cleaned in (preset.name, gettext(preset.name))
@@ -128,12 +136,6 @@ def _new_key(dimension: BuyingStageDimension, label: str) -> str:
     while key in taken:
         key, n = f"{base}-{n}", n + 1
     return key
-
-
-def _locked(dimension: BuyingStageDimension) -> BuyingStageDimension:
-    """The dimension's row locked: writers of its stage list (add, move, remove) go one at a
-    time, so positions and keys stay unique."""
-    return BuyingStageDimension.objects.select_for_update().get(pk=dimension.pk)
 
 
 @transaction.atomic
@@ -221,7 +223,8 @@ def stage_move(*, stage: BuyingStage, step: int, by: Actor) -> BuyingStage:
 def stage_remove(*, stage: BuyingStage, by: Actor) -> None:
     """A stage nobody stands at removed; refused, with the count, while contacts stand there,
     and for a dimension's last stage. A contact moved onto it at the same moment makes the
-    removal fail on the foreign key (``PROTECT``), never leaves them at a missing stage."""
+    removal fail on the foreign key (``PROTECT``) with a Conflict: nobody is ever left at a
+    missing stage."""
     dimension = _locked(stage.dimension)
     standing = ContactBuyingStage.objects.filter(stage=stage).count()
     if standing:
@@ -238,6 +241,7 @@ def stage_remove(*, stage: BuyingStage, by: Actor) -> None:
         target_id=dimension.pk,
         detail={"key": stage.key, "label": stage.words},
     )
+    _stage_reference_checked_now()
     try:
         with transaction.atomic():
             stage.delete()
@@ -250,6 +254,34 @@ def stage_remove(*, stage: BuyingStage, by: Actor) -> None:
 # --- where a contact stands ---------------------------------------------------------------------
 
 
+@cache
+def _stage_foreign_key() -> str:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, ContactBuyingStage._meta.db_table
+        )
+    return next(
+        name
+        for name, constraint in constraints.items()
+        if constraint["foreign_key"] and constraint["columns"] == ["stage_id"]
+    )
+
+
+def _stage_reference_checked_now() -> None:
+    """Check "a contact stands at an existing stage" at each statement for the rest of this
+    transaction, not at commit, where Django's PostgreSQL foreign keys wait by default.
+
+    Then a move locks the stage's row when it writes (PostgreSQL's FOR KEY SHARE) and a removal
+    finds it when it deletes: whichever comes second waits for the first and fails inside its
+    service (a Conflict, or an unknown stage), never as a failed commit (a 500). SQLite runs
+    one writer at a time and needs none of this."""
+    if connection.vendor != "postgresql":
+        return
+    name = connection.ops.quote_name(_stage_foreign_key())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {name} IMMEDIATE")
+
+
 def _stage_of(dimension: BuyingStageDimension, key: object) -> BuyingStage | None:
     if key is None or key == "":
         return None
@@ -259,13 +291,18 @@ def _stage_of(dimension: BuyingStageDimension, key: object) -> BuyingStage | Non
         else None
     )
     if found is None:
-        keys = ", ".join(dimension.stages.values_list("key", flat=True))
-        raise InvalidInput(
-            _("%(dimension)s has no stage '%(key)s'; use one of %(keys)s.")
-            % {"dimension": dimension.display_name, "key": str(key)[:50], "keys": keys},
-            field="stage",
-        )
+        raise unknown_stage(dimension, key, field="stage")
     return found
+
+
+def unknown_stage(dimension: BuyingStageDimension, key: object, *, field: str) -> InvalidInput:
+    """The error for a stage key the dimension does not have, listing the keys it has."""
+    keys = ", ".join(dimension.stages.values_list("key", flat=True))
+    return InvalidInput(
+        _("%(dimension)s has no stage '%(key)s'; use one of %(keys)s.")
+        % {"dimension": dimension.display_name, "key": str(key)[:50], "keys": keys},
+        field=field,
+    )
 
 
 def contact_buying_stage_set(
@@ -300,11 +337,15 @@ def contact_buying_stage_set(
             current.delete()
             placed = None
         else:
-            placed, _created = ContactBuyingStage.objects.update_or_create(
-                contact=contact,
-                dimension=dimension,
-                defaults={"stage": target, "changed_at": clock.now()},
-            )
+            _stage_reference_checked_now()
+            try:
+                placed, _created = ContactBuyingStage.objects.update_or_create(
+                    contact=contact,
+                    dimension=dimension,
+                    defaults={"stage": target, "changed_at": clock.now()},
+                )
+            except IntegrityError:  # the stage was removed a moment ago
+                raise unknown_stage(dimension, target.key, field="stage") from None
         properties = change_properties(
             dimension=dimension, before=before, after=target, method=method, by=by
         )
