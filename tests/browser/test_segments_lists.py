@@ -82,9 +82,12 @@ def test_a_marketer_adds_and_removes_a_static_list_by_csv_and_reads_every_row(
     assert (drawn["entered"][-1], drawn["left"][-1]) == (3, 1)
     page.locator("#history").get_by_role("link", name="90 days").click()
     expect(page.locator("#segment-members-chart")).to_have_attribute("data-drawn", "true")
-    assert page.locator("#segment-members-chart").evaluate(
-        "canvas => window.Chart.getChart(canvas).data.labels.length"
-    ) == 90
+    assert (
+        page.locator("#segment-members-chart").evaluate(
+            "canvas => window.Chart.getChart(canvas).data.labels.length"
+        )
+        == 90
+    )
     page.screenshot(path="/tmp/d-segment-history.png", full_page=True)
 
 

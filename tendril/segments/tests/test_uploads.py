@@ -6,7 +6,9 @@ files refused before anything is written; the screen and ``POST
 from __future__ import annotations
 
 import io
+import json
 import threading
+import urllib.request
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.test import Client
 
+from tendril.accounts.services import apikey_create
 from tendril.contacts.tests.factories import ContactFactory
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event
@@ -211,3 +214,46 @@ def test_concurrent_uploads_add_and_announce_each_contact_once() -> None:
     entered = Event.objects.filter(type="segment_entered", properties__segment=vip.pk)
     assert entered.count() == 30
     assert vip.days.get().entered == 30
+
+
+@pytest.mark.postgres
+def test_clients_uploading_one_file_at_once_through_the_api_add_each_contact_once(
+    live_server: Any, transactional_db: Any
+) -> None:
+    contacts = ContactFactory.create_batch(25)
+    vip = segment_create(name="VIP", static=True, by=None)
+    _, key = apikey_create(name="racing uploads", role="marketer", by=None)
+    body = ("email\n" + "\n".join(c.email for c in contacts) + "\nnobody@x.example\n").encode()
+    url = f"{live_server.url}/api/v1/segments/{vip.pk}/contacts/import"
+    barrier = threading.Barrier(8)
+    answers: list[tuple[int, Any]] = []
+
+    boundary = "tendril-race"
+    multipart = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="l.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\n".encode()
+        + body
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {
+        "Authorization": f"Bearer {key}",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+
+    def client() -> None:
+        barrier.wait()
+        request = urllib.request.Request(url, data=multipart, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answers.append((response.status, json.load(response)))
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert [status for status, _ in answers] == [200] * 8
+    assert sorted(a["added"] for _, a in answers) == [0] * 7 + [25]
+    assert all(a["not_found"] == [{"row": 27, "email": "nobody@x.example"}] for _, a in answers)
+    assert members(vip) == {c.pk for c in contacts}
+    entered = Event.objects.filter(type="segment_entered", properties__segment=vip.pk)
+    assert entered.count() == 25
