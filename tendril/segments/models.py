@@ -7,8 +7,11 @@ join for the contact list, exports and campaigns, and so that entering and leavi
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Segment(models.Model):
@@ -92,3 +95,10 @@ class SegmentDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id} on {self.day}: +{self.entered} -{self.exited}"
+
+
+def day_of(moment: datetime) -> date:
+    """The day a :class:`SegmentDay` counts ``moment`` in: the instance's calendar
+    (``TENDRIL_TIME_ZONE``), never the time zone of whoever's request made the change, so that
+    every writer and reader puts a moment on the same day."""
+    return timezone.localdate(moment, timezone.get_default_timezone())

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.auth import Caller
@@ -17,7 +16,7 @@ from tendril.contacts.models import Contact
 from tendril.core import clock
 from tendril.core.errors import first_or_not_found
 from tendril.segments.dsl import filter_contacts
-from tendril.segments.models import Segment, SegmentDay, SegmentMember
+from tendril.segments.models import Segment, SegmentDay, SegmentMember, day_of
 
 PREVIEW_SAMPLE = 10
 # The periods the segment page's "members over time" offers, in days.
@@ -63,14 +62,14 @@ def membership_history(*, segment: Segment, days: int) -> list[HistoryDay]:
     Read from the day counts (:class:`SegmentDay`), at most ``days`` rows and the first one,
     whatever the size of the event log: a past day's members are today's
     (``segment.member_count``) minus what entered after that day, plus what left after it."""
-    last = timezone.localdate(clock.now())
+    last = day_of(clock.now())
     first = last - timedelta(days=days - 1)
     counts = {
         row.day: (row.entered, row.exited)
         for row in SegmentDay.objects.filter(segment=segment, day__gte=first, day__lte=last)
     }
     start = SegmentDay.objects.filter(segment=segment).aggregate(start=Min("day"))["start"]
-    start = start or timezone.localdate(segment.created_at)
+    start = start or day_of(segment.created_at)
     members: int = segment.member_count  # type: ignore[attr-defined]
     series: list[HistoryDay] = []
     for offset in range(days):

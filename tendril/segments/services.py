@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
@@ -29,7 +28,13 @@ from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.services import events_record
 from tendril.segments.dsl import filter_contacts, moments, references
-from tendril.segments.models import Segment, SegmentDay, SegmentMember, SegmentRecheck
+from tendril.segments.models import (
+    Segment,
+    SegmentDay,
+    SegmentMember,
+    SegmentRecheck,
+    day_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -418,7 +423,7 @@ def _day_count(segment_id: int, *, entered: int = 0, exited: int = 0) -> None:
     transaction that changed its membership, so the counts are exact; with both 0, only
     today's row is made (the day a segment's history starts). ``UPDATE ... n = n + k`` on the
     row, made first if the day has none: writers at once add up, none is lost."""
-    day = timezone.localdate(clock.now())
+    day = day_of(clock.now())
     rows = SegmentDay.objects.filter(segment_id=segment_id, day=day)
     change = {"entered": F("entered") + entered, "exited": F("exited") + exited}
     if rows.update(**change):

@@ -107,3 +107,15 @@ def test_concurrent_erasures_each_count_as_one_exit(admin_user: Any) -> None:
     assert errors == []
     assert vip.days.get().exited == 6
     assert not vip.members.exists()
+
+
+def test_a_change_counts_on_the_instances_day_whatever_the_viewers_time_zone() -> None:
+    contact = ContactFactory()
+    with time_machine.travel(START, tick=False), timezone.override("Pacific/Kiritimati"):
+        # 10:00 UTC on 1 March is already 2 March in Kiritimati (UTC+14).
+        vip = segment_create(name="VIP", static=True, by=None)
+        segment_add_contacts(segment=vip, ids=[contact.pk], by=None)
+        history = membership_history(segment=segment_get_for(None, vip.pk), days=2)
+    assert [d.day for d in history] == [START.date() - timedelta(days=1), START.date()]
+    assert vip.days.get().day == START.date()
+    assert history[-1].entered == 1 and history[-1].members == 1
