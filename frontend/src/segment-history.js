@@ -63,7 +63,14 @@
             borderWidth: 2,
             fill: true,
             stepped: true,
-            pointRadius: data.days.length > 31 ? 0 : 2,
+            // Long periods draw the line alone, but the day the history starts keeps its dot:
+            // a segment created today is one point, which must not vanish.
+            pointRadius: function (context) {
+              var values = data.members.values;
+              var i = context.dataIndex;
+              var starts = i === 0 || values[i - 1] === null;
+              return data.days.length <= 31 || starts ? 3 : 0;
+            },
           },
         ],
       },
