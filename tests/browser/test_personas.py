@@ -75,6 +75,8 @@ def test_a_persona_made_by_clicks_counts_the_stage_set_on_a_contact_page(
     page.screenshot(path="/tmp/personas-contact.png", full_page=True)
 
     page.goto("/personas/")
+    expect(page.locator("table.persona-list")).to_contain_text("IT managers (2 members)")
+    page.screenshot(path="/tmp/personas-list.png", full_page=True)
     page.get_by_role("link", name="Minh, IT manager at an SME").click()
     drawn = chart_of(page)
     assert drawn["labels"][4] == "Requirements document"  # type: ignore[index]
@@ -117,6 +119,8 @@ def test_persona_pages_read_in_vietnamese_and_thai(
     page.goto(f"/contacts/{ploy.pk}/")
     expect(page.locator("#buying-stages")).not_to_contain_text("B2C funnel")
     page.locator("#buying-stages").screenshot(path=f"/tmp/personas-panel-{language}.png")
+    page.goto("/buying-stages/")
+    page.screenshot(path=f"/tmp/personas-dimensions-{language}.png", full_page=True)
     page.goto(f"/buying-stages/{b2c.pk}/")
     expect(page.locator("#stages")).not_to_contain_text("First contact")
     page.screenshot(path=f"/tmp/personas-dimension-{language}.png", full_page=True)
