@@ -69,14 +69,14 @@ def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_menu_and
     assert found["public"] is True
     assert found["sentence"] == "Joined the webinar Scoring 101"
     assert found["rejected"] == [[1, "a webinar_joined event needs the property 'webinar'"]]
-    assert found["consumers"] == [
-        "contacts.last_seen",
-        "plugin_app.webinars",
-        "scoring",
-        "segments",
-    ]
+    # The plug-in's consumer and demo step join the installed apps' own (which grow as apps are
+    # added: only those this test relies on are named); its demo step runs last (order 90).
+    assert {"contacts.last_seen", "plugin_app.webinars", "scoring", "segments", "alerts"} <= set(
+        found["consumers"]
+    )
     assert [webinar for _, webinar in found["seen"]] == ["Scoring 101"]
     assert "plugin_app.nightly" in found["jobs"]
-    assert found["demo"] == ["accounts", "contacts", "scoring", "segments", "plugin_app"]
+    assert found["demo"][:4] == ["accounts", "contacts", "scoring", "segments"]
+    assert found["demo"][-1] == "plugin_app" and "alerts" in found["demo"]
     assert found["menu"] is True
     assert found["page"] == "Upcoming webinars"
