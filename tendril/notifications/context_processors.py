@@ -19,9 +19,10 @@ def bell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
         return {}
-    return {
-        "notification_bell": {
+    # Panels rendered with the request (render_to_string) run the processors again: count once.
+    if not hasattr(request, "_notification_bell"):
+        request._notification_bell = {  # type: ignore[attr-defined]
             "unread": unread_count(user=user),
             "url": reverse("notifications:inbox"),
         }
-    }
+    return {"notification_bell": request._notification_bell}  # type: ignore[attr-defined]
