@@ -58,7 +58,7 @@ def test_a_rule_written_on_the_scoring_page_shows_on_the_contact_and_in_the_band
     expect(page.locator("#details")).to_contain_text("12")
     page.locator("#id_stage").select_option("mql")
     page.locator("#edit").get_by_role("button", name="Save").click()
-    stage_row = page.locator("#why-score table.stage-history tbody tr")
+    stage_row = page.locator("#stage-history table.stage-history tbody tr")
     expect(stage_row).to_have_count(1)
     expect(stage_row).to_contain_text("MQL")
     expect(stage_row).to_contain_text(marketer.first_name)
