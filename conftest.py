@@ -10,6 +10,7 @@ from django.test import Client
 
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import apikey_create
+from tendril.contacts.stages import stages_forget
 from tendril.core import consumers
 from tendril.core.consumers import MAX_ATTEMPTS, consumer_try_one, event_consumer
 from tendril.core.models import ConsumerCursor, DeadLetter, Event
@@ -49,6 +50,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if CI and configured:
             pytest.fail(f"CI requires this service: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stages() -> Any:
+    """Every test reads the stages its own database holds: a stage a test added, renamed or
+    hid is rolled back with it, and must not stay in this process's copy."""
+    stages_forget()
+    yield
+    stages_forget()
 
 
 def _make_user(role: str, email: str) -> User:

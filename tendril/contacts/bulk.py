@@ -35,13 +35,14 @@ from tendril.accounts.services import audit_record
 from tendril.contacts import services
 from tendril.contacts.exporter import export_contacts
 from tendril.contacts.listing import filters_dump, filters_load
-from tendril.contacts.models import BulkAction, BulkJob, BulkStatus, Contact, Stage
+from tendril.contacts.models import BulkAction, BulkJob, BulkStatus, Contact
 from tendril.contacts.selectors import (
     DEFAULT_ORDER,
     ContactFilters,
     contact_list,
     contact_order_check,
 )
+from tendril.contacts.stages import stage_keys
 from tendril.core import clock
 from tendril.core.errors import DomainError, Forbidden, InvalidInput, NotFound, first_or_not_found
 from tendril.core.files import private_dir, private_open
@@ -91,7 +92,7 @@ def _params_clean(action: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return {"owner": owner}
     if action == BulkAction.SET_STAGE:
         stage = params.get("stage")
-        if stage not in Stage.values:
+        if stage not in stage_keys():
             raise InvalidInput(_("Choose the stage to set."), field="stage")
         return {"stage": stage}
     if action == BulkAction.EXPORT:

@@ -20,8 +20,8 @@ from tendril.contacts.models import (
     CustomField,
     FieldType,
     Language,
-    Stage,
 )
+from tendril.contacts.stages import stage_clean
 from tendril.core.emails import email_normalise
 from tendril.core.errors import InvalidInput
 
@@ -281,15 +281,6 @@ def consent_clean(raw: object) -> dict[str, str]:
             )
         cleaned[channel] = status
     return cleaned
-
-
-def stage_clean(raw: object) -> str:
-    if raw not in Stage.values:
-        raise InvalidInput(
-            _("stage must be one of %(choices)s") % {"choices": ", ".join(Stage.values)},
-            field="stage",
-        )
-    return str(raw)
 
 
 def language_clean(raw: object, *, field: str = "language") -> str:

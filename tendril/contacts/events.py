@@ -14,7 +14,8 @@ from babel.lists import format_list
 from django.utils.translation import get_language, gettext_lazy, ngettext, to_locale
 from django.utils.translation import gettext as _
 
-from tendril.contacts.models import Channel, ConsentStatus, CustomField, Stage
+from tendril.contacts.models import Channel, ConsentStatus, CustomField
+from tendril.contacts.stages import stage_label
 from tendril.core.events import CHANGES, EMAIL, FORMS, PURCHASES, WEB, by_actor, event_type
 from tendril.ui.formatting import money
 
@@ -189,7 +190,7 @@ event_type(
         p,
         _("%(actor)s set the stage to %(stage)s"),
         _("The stage was set to %(stage)s"),
-        stage=_label(Stage, p.get("to")),
+        stage=stage_label(p.get("to")),
     ),
 )
 event_type("owner_assigned", system=True, kind=CHANGES, sentence=_owner)

@@ -17,8 +17,8 @@ from tendril.contacts.models import (
     CustomField,
     FieldType,
     Language,
-    Stage,
 )
+from tendril.contacts.stages import stage_label, stages
 
 CUSTOM_PREFIX = "cf_"
 GRADES = [("", _("Any grade")), ("hot", _("Hot")), ("warm", _("Warm")), ("cold", _("Cold"))]
@@ -47,7 +47,7 @@ class ContactFilterForm(forms.Form):
 
     def __init__(self, *args: Any, owners: list[User], sources: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        _choices(self, "stage", [("", _("Any stage")), *Stage.choices])
+        _choices(self, "stage", [("", _("Any stage")), *stages()])
         _choices(self, "owner", [("", _("Any owner"))] + [(u.pk, str(u)) for u in owners])
         _choices(self, "source", [("", _("Any source"))] + [(s, s) for s in sources])
         # The filter bar has no visible labels; screen readers still need a name for each.
@@ -105,7 +105,7 @@ class ContactEditForm(forms.Form):
         choices=[("", _("Not set")), *Language.choices],
         help_text=_("The language of the emails this person gets, and the order of their name."),
     )
-    stage = forms.ChoiceField(choices=Stage.choices, label=_("Stage"))
+    stage = forms.ChoiceField(label=_("Stage"))
     owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("Owner"))
 
     def __init__(
@@ -132,6 +132,10 @@ class ContactEditForm(forms.Form):
         self.contact = contact
         self.definitions = definitions
         _choices(self, "owner", [("", _("Nobody"))] + [(u.pk, str(u)) for u in owners])
+        offered = stages()
+        if contact.stage not in dict(offered):  # a stage hidden since: kept, not offered
+            offered.append((contact.stage, stage_label(contact.stage)))
+        _choices(self, "stage", offered)
         for definition in definitions:
             self.fields[CUSTOM_PREFIX + definition.key] = _custom_form_field(definition)
 
@@ -146,6 +150,8 @@ class ContactEditForm(forms.Form):
         goes only when its name was changed: an unchanged name must not move the contact to
         another company of the same name."""
         data = {name: self.cleaned_data[name] for name in PLAIN_FIELDS}
+        if data["stage"] == self.contact.stage:
+            del data["stage"]  # unchanged: a stage hidden since stays without being re-checked
         data["language"] = self.cleaned_data["language"] or None
         company = self.cleaned_data["company"]
         if company_name_key(company) != company_name_key(self.initial["company"]):

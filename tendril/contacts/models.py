@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    """Lifecycle stages along the funnel (API.md); the scoring capability promotes along them."""
+    """The built-in lifecycle stages along the funnel (API.md), and their translated names.
+
+    Which stages exist, in which order and under which names is data (``LifecycleStage``, read
+    through ``selectors.stages()``): admins rename, reorder, add and hide stages. These keys
+    are seeded, and name a stage the admin has not renamed."""
 
     SUBSCRIBER = "subscriber", _("Subscriber")
     LEAD = "lead", _("Lead")
@@ -19,6 +23,28 @@ class Stage(models.TextChoices):
     OPPORTUNITY = "opportunity", _("Opportunity")
     CUSTOMER = "customer", _("Customer")
     EVANGELIST = "evangelist", _("Evangelist")
+
+
+# The stage new contacts start in: it cannot be hidden.
+DEFAULT_STAGE = Stage.LEAD.value
+STAGE_KEY_LENGTH = 32
+
+
+class LifecycleStage(models.Model):
+    """One stage of the funnel contacts stand on, as the admin arranged it: ``position`` orders
+    them (rules promote forward along it), a hidden (inactive) stage is no longer offered, and
+    ``label`` is empty until an admin renames a built-in stage (its name is then translated)."""
+
+    key = models.SlugField(max_length=STAGE_KEY_LENGTH, unique=True)
+    label = models.CharField(max_length=60, blank=True, default="")
+    position = models.PositiveIntegerField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Channel(models.TextChoices):
@@ -89,7 +115,8 @@ class Contact(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_contacts",
     )
-    stage = models.CharField(max_length=32, choices=Stage.choices, default=Stage.LEAD)
+    # A ``LifecycleStage`` key, checked by every writer against ``stages.stage_clean``.
+    stage = models.CharField(max_length=STAGE_KEY_LENGTH, default=DEFAULT_STAGE)
     # Kept up to date by the scoring capability from its ledger; read here for lists and filters.
     score = models.IntegerField(default=0)
     # "" when unknown: the workspace's default language applies.
@@ -126,6 +153,13 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def stage_label(self) -> str:
+        """The stage's name as the admin set it (or its translated built-in name)."""
+        from tendril.contacts.stages import stage_label
+
+        return stage_label(self.stage)
 
     @property
     def full_name(self) -> str:

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from tendril.accounts.models import ApiKey, User
 from tendril.contacts.membership import member_of
-from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob, Stage
+from tendril.contacts.models import Company, Consent, Contact, CustomField, ImportJob
 from tendril.contacts.search import search_matches
+from tendril.contacts.stages import stages
 from tendril.core import clock
 from tendril.core.emails import email_fold
 from tendril.core.errors import InvalidInput, first_or_not_found
@@ -441,12 +442,12 @@ def dashboard_figures(*, days: int = DEFAULT_PERIOD, recent: int = 10) -> Dashbo
         activity_per_day=activity_per_day,
         per_stage=[
             StageCount(
-                s.value,
-                str(s.label),
-                counts.get(s.value, 0),
-                percent(counts.get(s.value, 0), total) if total else 0,
+                key,
+                label,
+                counts.get(key, 0),
+                percent(counts.get(key, 0), total) if total else 0,
             )
-            for s in Stage
+            for key, label in stages()
         ],
         recent_contacts=list(
             Contact.objects.select_related("company", "owner").order_by("-created_at", "-id")[

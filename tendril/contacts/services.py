@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from tendril.accounts.models import Role, User
 from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.changes import (
+    ActorRef,
     actor_of,
     change_events,
     changes_apply,
@@ -33,11 +34,11 @@ from tendril.contacts.companies import (
 from tendril.contacts.freemail import email_domain
 from tendril.contacts.membership import memberships_forget
 from tendril.contacts.models import (
+    DEFAULT_STAGE,
     Consent,
     Contact,
     CustomField,
     FieldType,
-    Stage,
     Suppression,
 )
 from tendril.contacts.search import (
@@ -47,14 +48,18 @@ from tendril.contacts.search import (
     contact_search_text,
 )
 from tendril.contacts.selectors import contact_ids_by_email
+from tendril.contacts.stages import stage_keys, stage_positions
 from tendril.core import clock
 from tendril.core.bulk import insert_new_rows, insert_rows
 from tendril.core.emails import email_fold
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource, VisitorLink
-from tendril.core.services import EVENT_COLUMNS, event_record
+from tendril.core.services import EVENT_COLUMNS, event_record, events_record
 
 M = TypeVar("M", bound=models.Model)
+
+# How a stage rule's change is recorded (``by`` of its events).
+STAGE_RULE = "rule"
 
 # Every column of a new contact row, for writers that bypass the ORM (event ingest, import).
 NEW_CONTACT_COLUMNS = (
@@ -96,7 +101,7 @@ def new_contact_row(
         last_name,
         phone,
         values.get("source", source),
-        values.get("stage", Stage.LEAD),
+        values.get("stage", DEFAULT_STAGE),
         values.get("owner"),
         values.get("fields", {}),
         company_id,
@@ -272,6 +277,47 @@ def contact_update(
             event_record(contact_id=contact.pk, type=kind, properties=properties)
         _consents_apply(contact, values, by=by, method=method)
     return contact
+
+
+def contacts_stage_promote(*, moves: Mapping[int, tuple[str, ActorRef]]) -> list[int]:
+    """Move each contact of ``moves`` ({id: (stage, actor)}) to that stage when it is further
+    along the funnel than the one the contact stands on: never back, never to a hidden stage.
+    Returns the ids moved.
+
+    The rows are locked in id order and compared under the lock, so two promotions of one
+    contact at once (two events, two workers) move it once; each move records its
+    ``contact_updated`` and ``stage_changed`` (``by: "rule"``, naming the actor) like any other
+    stage change."""
+    rank = stage_positions()
+    offered = set(stage_keys())
+    wanted = {pk: move for pk, move in moves.items() if move[0] in offered}
+    if not wanted:
+        return []
+    with transaction.atomic():
+        current = dict(
+            Contact.objects.select_for_update()
+            .filter(pk__in=wanted)
+            .order_by("pk")
+            .values_list("pk", "stage")
+        )
+        moved = [pk for pk, stage in current.items() if rank[wanted[pk][0]] > rank.get(stage, -1)]
+        now = clock.now()
+        for target in {wanted[pk][0] for pk in moved}:
+            ids = [pk for pk in moved if wanted[pk][0] == target]
+            Contact.objects.filter(pk__in=ids).update(stage=target, updated_at=now)
+        events_record(
+            (pk, kind, properties)
+            for pk in moved
+            for kind, properties in change_events(
+                changed=["stage"],
+                previous_stage=current[pk],
+                stage=wanted[pk][0],
+                owner_email=None,
+                method=STAGE_RULE,
+                actor=wanted[pk][1],
+            )
+        )
+    return moved
 
 
 def contact_upsert(

@@ -7,7 +7,7 @@ person did (activity: it makes them "seen"), the sentence the timeline tells, th
 filed under on the timeline (web, email, ...), and the page it points to, if any.
 
 Events a person or a program caused carry who did it, written at the time as
-``{"actor": {"kind": "user"|"api_key"|"import"|"system", "id": ..., "name": ...}}``
+``{"actor": {"kind": "user"|"api_key"|"import"|"rule"|"system", "id": ..., "name": ...}}``
 (:func:`actor_ref`), so a sentence can say "Linh set the stage to MQL" even after Linh's
 account is gone; :func:`by_actor` picks the sentence with or without the actor.
 """
@@ -195,6 +195,8 @@ ACTOR_USER = "user"
 ACTOR_API_KEY = "api_key"
 ACTOR_IMPORT = "import"
 ACTOR_SYSTEM = "system"
+# A rule Tendril applied on its own (a stage rule): named, so the timeline says which one.
+ACTOR_RULE = "rule"
 
 
 def actor_ref(kind: str, actor_id: object, name: str) -> dict[str, Any]:
@@ -204,7 +206,8 @@ def actor_ref(kind: str, actor_id: object, name: str) -> dict[str, Any]:
 
 def actor_phrase(properties: Mapping[str, Any]) -> str | None:
     """Who did it, as the subject of a sentence ("Linh", "API key Zapier", "Import of
-    leads.csv"); None when the event records no actor (events older than actors)."""
+    leads.csv", "Rule “Hot leads are MQL”"); None when the event records no actor (events
+    older than actors)."""
     actor = properties.get("actor")
     if not isinstance(actor, dict):
         return None
@@ -216,6 +219,8 @@ def actor_phrase(properties: Mapping[str, Any]) -> str | None:
         return _("API key %(name)s") % {"name": name}
     if kind == ACTOR_IMPORT:
         return _("Import of %(file)s") % {"file": name}
+    if kind == ACTOR_RULE:
+        return _("Rule “%(name)s”") % {"name": name}
     if kind == ACTOR_SYSTEM:
         return _("Tendril")
     return None

@@ -12,8 +12,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tendril.accounts.selectors import user_list
-from tendril.contacts.models import FieldType, Stage
+from tendril.contacts.models import FieldType
 from tendril.contacts.selectors import custom_field_list
+from tendril.contacts.stages import stages
 from tendril.core.conditions import OP_WORDS, OPS
 from tendril.core.events import event_types
 from tendril.segments.describe import FIELD_LABELS
@@ -36,7 +37,7 @@ def catalogue() -> dict[str, Any]:
     for name, (_column, kind) in CONTACT_FIELDS.items():
         extra: dict[str, Any] = {}
         if name == "stage":
-            extra["choices"] = [[v, str(label)] for v, label in Stage.choices]
+            extra["choices"] = [[key, label] for key, label in stages()]
         elif name == "owner":
             extra["choices"] = owners
         fields.append(_field(name, str(FIELD_LABELS[name]), kind, **extra))

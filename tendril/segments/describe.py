@@ -14,7 +14,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tendril.contacts.models import CustomField, Stage
+from tendril.contacts.models import CustomField
+from tendril.contacts.stages import stage_labels
 from tendril.core.conditions import OP_WORDS, condition_words, value_words, where_words
 from tendril.core.durations import duration_parse, duration_words
 from tendril.segments.models import Segment
@@ -116,7 +117,7 @@ def span_words(span: object) -> str:
 
 
 def _stage_label(value: object) -> object:
-    labels = dict(Stage.choices)
+    labels = stage_labels()
     if isinstance(value, list):
         return [str(labels.get(v, v)) for v in value]
     return str(labels.get(value, value)) if isinstance(value, str) else value

@@ -37,8 +37,9 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tendril.contacts.models import Contact, CustomField, FieldType, Stage
+from tendril.contacts.models import Contact, CustomField, FieldType
 from tendril.contacts.selectors import grade_thresholds
+from tendril.contacts.stages import stage_labels
 from tendril.core import clock
 from tendril.core.conditions import NUMBER_OPS, OPS, TEXT_OPS, where_check
 from tendril.core.durations import duration_parse
@@ -525,7 +526,8 @@ def moments(node: object) -> list[Moment]:
 
 
 def _stage_choices(name: str) -> tuple[str, ...] | None:
-    return tuple(Stage.values) if name == "stage" else None
+    """Every stage a filter may name, hidden ones too (its members are simply none)."""
+    return tuple(stage_labels()) if name == "stage" else None
 
 
 def _kind_label(kind: Kind) -> str:

@@ -20,13 +20,13 @@ from tendril.contacts.cleaning import (
     domain_clean,
     email_clean,
     language_clean,
-    stage_clean,
     text_clean,
     whole_number_clean,
 )
 from tendril.contacts.importer.mapping import Column, norm_name
 from tendril.contacts.models import Channel, Language, Stage
 from tendril.contacts.services import custom_field_definitions
+from tendril.contacts.stages import stage_clean, stage_rows
 from tendril.core.errors import DomainError, InvalidInput
 
 _GRANTED = {"granted", "yes", "y", "true", "1", "optin", "subscribed"}
@@ -49,9 +49,13 @@ class RowRules:
         self.owner_emails = {pk: email for email, pk in self.owners.items()}
         # How the timeline names an owner the import assigns: first name, else email.
         self.owner_names = {pk: first.strip() or email for email, pk, first in users}
-        self.stages = {v: v for v in Stage.values} | {
-            str(label).lower(): value for value, label in Stage.choices
-        }
+        # A stage cell may hold the key, the stage's name, or a renamed stage's built-in name.
+        offered = [row for row in stage_rows() if row.active]
+        self.stages = (
+            {row.key: row.key for row in offered}
+            | {str(Stage(r.key).label).lower(): r.key for r in offered if r.key in Stage.values}
+            | {row.label.lower(): row.key for row in offered}
+        )
         # A language cell may hold the code or the language's name, in English or its own.
         self.languages = (
             {v: v for v in Language.values}

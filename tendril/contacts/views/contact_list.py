@@ -34,7 +34,7 @@ from tendril.contacts.listing import (
     list_params,
     list_query,
 )
-from tendril.contacts.models import BulkAction, CustomField, SavedView, Stage
+from tendril.contacts.models import BulkAction, CustomField, SavedView
 from tendril.contacts.saved_views import (
     saved_view_list_for,
     saved_view_may_change,
@@ -42,6 +42,7 @@ from tendril.contacts.saved_views import (
     saved_view_query,
 )
 from tendril.contacts.selectors import CONTACT_ORDERS, DEFAULT_ORDER, ContactFilters
+from tendril.contacts.stages import stages
 from tendril.ui.views import is_htmx, paginate
 
 # The list counts its matches up to this many ("more than 10,000"): see CappedPaginator.
@@ -190,7 +191,7 @@ def list_page(
         "bulk_chosen": bulk_chosen or {},
         "selected": selected or set(),
         "owners": state.owners,
-        "stages": Stage.choices,
+        "stages": stages(),
         # The export is of this very list: its filters, its order and the columns shown.
         "export_url": reverse("contacts:export")
         + "?"
