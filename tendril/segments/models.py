@@ -97,6 +97,29 @@ class SegmentDay(models.Model):
         return f"{self.segment_id} on {self.day}: +{self.entered} -{self.exited}"
 
 
+class SegmentErasures(models.Model):
+    """How many members of one segment were deleted on one day (erasure, an import's undo):
+    they leave without a ``segment_exited`` (nothing may name them), and the history counts
+    them with the day's exits.
+
+    Apart from :class:`SegmentDay` because deleting people does not lock the segments they are
+    in: if it raised the same row as the segment's writers (the consumer holds its day row while
+    it goes on writing members), the two could each wait for the other. Here only deletions
+    wait for each other."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="erasures")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "day"], name="segment_erasures_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} on {self.day}: -{self.count}"
+
+
 def day_of(moment: datetime) -> date:
     """The day a :class:`SegmentDay` counts ``moment`` in: the instance's calendar
     (``TENDRIL_TIME_ZONE``), never the time zone of whoever's request made the change, so that

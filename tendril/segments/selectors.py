@@ -16,7 +16,7 @@ from tendril.contacts.models import Contact
 from tendril.core import clock
 from tendril.core.errors import first_or_not_found
 from tendril.segments.dsl import filter_contacts
-from tendril.segments.models import Segment, SegmentDay, SegmentMember, day_of
+from tendril.segments.models import Segment, SegmentDay, SegmentErasures, SegmentMember, day_of
 
 PREVIEW_SAMPLE = 10
 # The periods the segment page's "members over time" offers, in days.
@@ -59,15 +59,18 @@ def membership_history(*, segment: Segment, days: int) -> list[HistoryDay]:
     """The last ``days`` days up to today (the instance's calendar), oldest first: the members
     at each day's end, and how many entered and left that day.
 
-    Read from the day counts (:class:`SegmentDay`), at most ``days`` rows and the first one,
+    Read from the day counts (:class:`SegmentDay`, :class:`SegmentErasures` with the exits),
+    at most two rows a day and the first one,
     whatever the size of the event log: a past day's members are today's
     (``segment.member_count``) minus what entered after that day, plus what left after it."""
     last = day_of(clock.now())
     first = last - timedelta(days=days - 1)
-    counts = {
-        row.day: (row.entered, row.exited)
-        for row in SegmentDay.objects.filter(segment=segment, day__gte=first, day__lte=last)
-    }
+    period = {"segment": segment, "day__gte": first, "day__lte": last}
+    counts = {row.day: (row.entered, row.exited) for row in SegmentDay.objects.filter(**period)}
+    # Members deleted with their contact left too, without an exit of their own.
+    for day, erased in SegmentErasures.objects.filter(**period).values_list("day", "count"):
+        entered, exited = counts.get(day, (0, 0))
+        counts[day] = (entered, exited + erased)
     start = SegmentDay.objects.filter(segment=segment).aggregate(start=Min("day"))["start"]
     start = start or day_of(segment.created_at)
     members: int = segment.member_count  # type: ignore[attr-defined]

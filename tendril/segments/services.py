@@ -31,6 +31,7 @@ from tendril.segments.dsl import filter_contacts, moments, references
 from tendril.segments.models import (
     Segment,
     SegmentDay,
+    SegmentErasures,
     SegmentMember,
     SegmentRecheck,
     day_of,
@@ -421,18 +422,23 @@ def _leave(segment: Segment, ids: list[int]) -> None:
 def _day_count(segment_id: int, *, entered: int = 0, exited: int = 0) -> None:
     """Add to today's entries and exits of one segment (:class:`SegmentDay`), in the
     transaction that changed its membership, so the counts are exact; with both 0, only
-    today's row is made (the day a segment's history starts). ``UPDATE ... n = n + k`` on the
-    row, made first if the day has none: writers at once add up, none is lost."""
+    today's row is made (the day a segment's history starts)."""
+    _count_add(SegmentDay, segment_id, entered=entered, exited=exited)
+
+
+def _count_add(
+    model: type[SegmentDay] | type[SegmentErasures], segment_id: int, **added: int
+) -> None:
+    """``UPDATE ... n = n + k`` on today's row of ``model`` for one segment, the row made first
+    if the day has none: writers at once add up, none is lost."""
     day = day_of(clock.now())
-    rows = SegmentDay.objects.filter(segment_id=segment_id, day=day)
-    change = {"entered": F("entered") + entered, "exited": F("exited") + exited}
+    rows = model.objects.filter(segment_id=segment_id, day=day)
+    change = {field: F(field) + n for field, n in added.items()}
     if rows.update(**change):
         return
     try:
         with transaction.atomic():
-            SegmentDay.objects.create(
-                segment_id=segment_id, day=day, entered=entered, exited=exited
-            )
+            model.objects.create(segment_id=segment_id, day=day, **added)
     except IntegrityError:  # another writer made today's row first: add to it
         rows.update(**change)
 
@@ -441,8 +447,8 @@ def _day_count(segment_id: int, *, entered: int = 0, exited: int = 0) -> None:
 def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
     """The memberships of contacts about to be deleted, gone without announcement: nothing
     may name an erased person, and a deleted contact takes no further part in any journey.
-    They are counted as exits of the day, so the segments' histories still add up: the rows
-    are locked, then exactly those are deleted and counted."""
+    They are counted (:class:`SegmentErasures`), so the segments' histories still add up: the
+    rows are locked, then exactly those are deleted and counted."""
     ids = contact_ids if isinstance(contact_ids, QuerySet) else list(contact_ids)
     gone = list(
         SegmentMember.objects.select_for_update()
@@ -452,5 +458,5 @@ def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
     for chunk in _chunks([pk for pk, _segment in gone]):
         SegmentMember.objects.filter(pk__in=chunk).delete()
     for segment_id, n in sorted(Counter(segment for _pk, segment in gone).items()):
-        _day_count(segment_id, exited=n)
+        _count_add(SegmentErasures, segment_id, count=n)
     SegmentRecheck.objects.filter(contact_id__in=ids).delete()
