@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from tendril.accounts.permissions import AuthedRequest, is_admin, is_marketing
 from tendril.contacts.models import Contact
 from tendril.contacts.stages import stage_label
-from tendril.core.conditions import where_words
+from tendril.core.conditions import where_editor, where_words
 from tendril.core.errors import DomainError
 from tendril.core.events import actor_phrase, event_types
 from tendril.lifecycle import selectors, services
@@ -58,7 +58,13 @@ def rules_page(request: AuthedRequest) -> HttpResponse:
 def _rule_form_page(
     request: AuthedRequest, form: StageRuleForm, rule: StageRule | None, status: int = 200
 ) -> HttpResponse:
-    context: dict[str, Any] = {"form": form, "rule": rule, "event_types": sorted(event_types())}
+    context: dict[str, Any] = {
+        "form": form,
+        "rule": rule,
+        "event_types": sorted(event_types()),
+        # "Only when" is clicked together like a scoring rule's (where-editor.js).
+        "where_editor": where_editor(),
+    }
     return render(request, "lifecycle/rule_form.html", context, status=status)
 
 

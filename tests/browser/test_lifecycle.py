@@ -1,7 +1,8 @@
-"""Lifecycle in a real browser: a marketer writes a stage rule by clicks, an integrator's
-purchase arrives through the API, the lifecycle consumer moves the contact, and the contact
-page shows the new stage and the rule in its stage history; an admin renames a stage in
-Settings and the contact list's stage filter offers the new name."""
+"""Lifecycle in a real browser: a marketer writes a stage rule by clicks (its trigger, and the
+event's conditions row by row), an integrator's purchase arrives through the API, the
+lifecycle consumer moves the contact, and the contact page shows the new stage and the rule in
+its stage history; an admin renames a stage in Settings and the contact list's stage filter
+offers the new name."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tendril.accounts.services import apikey_create
 from tendril.contacts.tests.factories import ContactFactory
 from tendril.core.consumers import consumer_try_one
 from tendril.lifecycle.consumers import CONSUMER
+from tendril.lifecycle.services import stage_rule_create
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +47,16 @@ def test_a_rule_made_by_clicks_moves_a_buyer_and_the_contact_page_says_which_rul
     page.get_by_label("An event happens").check()
     expect(page.locator("#id_score")).to_be_hidden()
     page.locator("#id_event").fill("purchase")
+    condition = page.locator("[data-where-rows]")
+    condition.get_by_role("button", name="Add a property condition").click()
+    condition.get_by_label("Property").fill("amount")
+    condition.get_by_label("Operator").select_option("gte")
+    condition.get_by_label("Value").fill("10")
     _shot(page, "rule-form")
     page.get_by_role("button", name="Add the rule").click()
     row = page.locator("table.stage-rules tbody tr")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("purchase happens")
+    expect(row).to_contain_text("purchase happens, amount")
     expect(row).to_contain_text("Customer")
     _shot(page, "rules")
 
@@ -93,3 +100,31 @@ def test_a_stage_renamed_in_settings_is_offered_by_its_new_name_on_the_contact_l
     expect(stage_filter.locator("option[value=sal]")).to_have_count(0)
     stage_filter.select_option(label="Warm lead")
     expect(page.locator("table.contacts tbody tr")).to_have_count(1)
+
+
+@pytest.mark.parametrize(
+    ("context_options", "title", "rules"),
+    [
+        ({"locale": "vi-VN"}, "Các giai đoạn vòng đời", "Quy tắc giai đoạn"),
+        ({"locale": "th-TH"}, "ขั้นของวงจรลูกค้า", "กฎขั้น"),
+    ],
+)
+def test_the_lifecycle_screens_read_in_vietnamese_and_thai(
+    sign_in: Callable[[User], Page], admin_user: User, title: str, rules: str
+) -> None:
+    stage_rule_create(
+        data={"name": "Hot leads are MQL", "stage": "mql", "trigger": "score", "score": 10},
+        by=None,
+    )
+    page = sign_in(admin_user)
+    language = page.evaluate("navigator.language")[:2]
+
+    page.goto("/settings/stages/", timeout=30_000)
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    _shot(page, f"stages-{language}")
+    page.goto("/lifecycle/")
+    expect(page.get_by_role("heading", name=rules)).to_be_visible()
+    expect(page.locator("table.stage-rules")).to_contain_text("10")
+    _shot(page, f"rules-{language}")
+    page.get_by_role("link", name="Hot leads are MQL").click()
+    _shot(page, f"rule-form-{language}")
