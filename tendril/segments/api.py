@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any, Literal
 
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -107,6 +108,23 @@ def upload_out(report: UploadReport) -> dict[str, Any]:
     }
 
 
+class HistoryQuery(Schema):
+    days: int = Field(30, ge=1, le=366, description="How many days up to today.")
+
+
+class HistoryDayOut(Schema):
+    day: date
+    members: int | None = Field(
+        description="Members at the end of the day; null before the segment's history starts."
+    )
+    entered: int
+    exited: int
+
+
+class HistoryOut(Schema):
+    days: list[HistoryDayOut]
+
+
 def segment_out(segment: Segment) -> dict[str, Any]:
     return {
         "id": segment.pk,
@@ -166,6 +184,19 @@ def segment_remove(request: AuthedRequest, segment_id: int) -> Status[None]:
     require_marketing(request.auth)
     segment_delete(segment=selectors.segment_get_for(request.auth, segment_id), by=request.auth)
     return Status(204, None)
+
+
+@router.get(
+    "/{int:segment_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    summary="Members at the end of each day, and who entered and left, oldest day first",
+)
+def segment_history(
+    request: AuthedRequest, segment_id: int, params: Query[HistoryQuery]
+) -> dict[str, Any]:
+    segment = selectors.segment_get_for(request.auth, segment_id)
+    history = selectors.membership_history(segment=segment, days=params.days)
+    return {"days": [asdict(day) for day in history]}
 
 
 @router.get("/{int:segment_id}/contacts", response={200: ContactPage, **ERRORS})

@@ -120,3 +120,24 @@ def test_a_change_counts_on_the_instances_day_whatever_the_viewers_time_zone() -
     assert [d.day for d in history] == [START.date() - timedelta(days=1), START.date()]
     assert vip.days.get().day == START.date()
     assert history[-1].entered == 1 and history[-1].members == 1
+
+
+def test_the_api_gives_the_history_day_by_day(marketer_api: Client, sales_api: Client) -> None:
+    vip = segment_create(name="VIP", static=True, by=None)
+    segment_add_contacts(segment=vip, ids=[ContactFactory().pk], by=None)
+    url = f"/api/v1/segments/{vip.pk}/history"
+    days = sales_api.get(f"{url}?days=2").json()["days"]
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    assert days == [
+        {
+            "day": (today - timedelta(days=1)).isoformat(),
+            "members": None,
+            "entered": 0,
+            "exited": 0,
+        },
+        {"day": today.isoformat(), "members": 1, "entered": 1, "exited": 0},
+    ]
+    assert len(marketer_api.get(url).json()["days"]) == 30
+    assert marketer_api.get(f"{url}?days=0").status_code == 422
+    assert marketer_api.get(f"{url}?days=367").status_code == 422
+    assert marketer_api.get("/api/v1/segments/999999/history").status_code == 404
