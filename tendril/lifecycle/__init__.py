@@ -1,2 +1,2 @@
-"""Lifecycle: the rules that move contacts along the stages, the buying-stage dimensions (B2B
-and B2C) and the personas that travel them."""
+"""Lifecycle: the stage rules that move contacts forward along the lifecycle stages, the admin's
+screen that arranges the stages themselves, and the contact page's stage history."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -140,6 +140,10 @@ def stages_page(request: AuthedRequest) -> HttpResponse:
     return _stages_page(request, form, status=422 if form.errors else 200)
 
 
+# The stages screen's arrows: one place earlier or later along the funnel.
+STEPS = {"earlier": -1, "later": 1}
+
+
 def _done(request: AuthedRequest, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("lifecycle:stages")
@@ -167,7 +171,9 @@ def stage_rename(request: AuthedRequest, key: str) -> HttpResponse:
 @require_POST
 def stage_move(request: AuthedRequest, key: str, step: str) -> HttpResponse:
     stage = found(selectors.lifecycle_stage_get, key)
-    services.stage_move(stage=stage, step=1 if step == "later" else -1, by=request.user)
+    if step not in STEPS:
+        raise Http404
+    services.stage_move(stage=stage, step=STEPS[step], by=request.user)
     return redirect("lifecycle:stages")
 
 

@@ -195,3 +195,16 @@ def test_the_admin_renames_and_hides_stages_on_the_settings_screen(admin_user: U
     )
     assert 'value="Ready for sales"' in page
     assert _stage("sal").active
+
+
+def test_the_admin_moves_a_stage_with_its_arrows_and_an_unknown_direction_is_404(
+    admin_user: User,
+) -> None:
+    client = Client()
+    client.force_login(admin_user)
+
+    moved = client.post(reverse("lifecycle:stage_move", args=["customer", "earlier"]))
+    unknown = client.post(reverse("lifecycle:stage_move", args=["customer", "sideways"]))
+
+    assert moved.status_code == 302 and unknown.status_code == 404
+    assert _keys()[5:7] == ["customer", "opportunity"]
