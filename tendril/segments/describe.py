@@ -18,6 +18,7 @@ from tendril.contacts.models import CustomField
 from tendril.contacts.stages import stage_labels
 from tendril.core.conditions import OP_WORDS, condition_words, value_words, where_words
 from tendril.core.durations import duration_parse, duration_words
+from tendril.segments.dsl import prefixed_field
 from tendril.segments.models import Segment
 
 FIELD_LABELS = {
@@ -70,6 +71,10 @@ class _Describer:
 
     def field(self, node: Mapping[str, Any]) -> str:
         name = str(node["field"])
+        prefixed = prefixed_field(name)
+        if prefixed is not None:
+            label, value = prefixed[0].words(prefixed[1], node.get("value", True))
+            return condition_words(label, node.get("op"), value)
         if name.startswith("fields."):
             label = self.custom.get(name.removeprefix("fields."), name)
         else:

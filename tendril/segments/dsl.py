@@ -14,7 +14,7 @@ the event log, membership of another segment is ``id IN`` its stored members.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -120,6 +120,35 @@ CONDITION_KEYS = {
 }
 
 
+@dataclass(frozen=True)
+class PrefixedField:
+    """Fields another app adds under a prefix of its own (personas' ``buying_stage.<id>``),
+    registered from its ``AppConfig.ready()`` so segments need not import it (it sits above)."""
+
+    # (the name after the prefix, op, value (True for a bare exists), the condition's JSON
+    # path) → the condition on contacts; InvalidInput names the bad part by its path.
+    condition: Callable[[str, str, object, str], Q]
+    # (the name after the prefix, value) → the field's label and the value, as a marketer
+    # reads them (for the segment's filter in words).
+    words: Callable[[str, object], tuple[str, object]]
+
+
+_prefixed: dict[str, PrefixedField] = {}
+
+
+def field_prefix(prefix: str, field: PrefixedField) -> None:
+    """Add (or, with the same prefix, replace) the fields named ``<prefix><anything>``."""
+    _prefixed[prefix] = field
+
+
+def prefixed_field(name: str) -> tuple[PrefixedField, str] | None:
+    """The registered fields ``name`` belongs to, and the rest of the name after the prefix."""
+    for prefix, field in _prefixed.items():
+        if name.startswith(prefix):
+            return field, name.removeprefix(prefix)
+    return None
+
+
 def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -214,6 +243,9 @@ class Compiler:
             return self._grade(op, value, _at(path, "op"), value_path)
         if name.startswith("fields."):
             return self._custom(name.removeprefix("fields."), op, value, path)
+        prefixed = prefixed_field(name)
+        if prefixed is not None:
+            return prefixed[0].condition(prefixed[1], op, value, path)
         if name not in CONTACT_FIELDS:
             raise _bad(_("There is no field '%(name)s'.") % {"name": name[:100]}, here)
         column, kind = CONTACT_FIELDS[name]
