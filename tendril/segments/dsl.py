@@ -14,7 +14,7 @@ the event log, membership of another segment is ``id IN`` its stored members.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -161,8 +161,11 @@ class Compiler:
     """One filter's check and compilation; ``segment_id`` is the segment being saved (``None``
     for a preview), to refuse a filter that refers back to it."""
 
-    def __init__(self, *, segment_id: int | None = None) -> None:
+    def __init__(
+        self, *, segment_id: int | None = None, among: Collection[int] | None = None
+    ) -> None:
         self.segment_id = segment_id
+        self.among = among
         self.now = clock.now()
         # The JSON keys the conditions on contacts read, by alias name (see _lookup).
         self.aliases: Aliases = {}
@@ -309,6 +312,8 @@ class Compiler:
     def _event(self, node: Mapping[str, Any], path: str) -> Q:
         events, _span = self._events(node, path)
         op, threshold = self._count(node.get("count", {"gte": 1}), _at(path, "count"))
+        if self.among is not None:
+            events = events.filter(contact_id__in=self.among)
         if (op, threshold) in (("gte", 1), ("gt", 0), ("neq", 0)):
             return Q(Exists(events.filter(contact_id=OuterRef("pk"))))
         counted = (
@@ -409,7 +414,10 @@ class Compiler:
             raise _bad(_("segment needs a segment id."), here)
         if ref == self.segment_id or self._reaches(ref, here):
             raise _bad(_("A segment cannot include itself, directly or through others."), here)
-        return Q(pk__in=SegmentMember.objects.filter(segment_id=ref).values("contact_id"))
+        members = SegmentMember.objects.filter(segment_id=ref)
+        if self.among is not None:
+            members = members.filter(contact_id__in=self.among)
+        return Q(pk__in=members.values("contact_id"))
 
     def _reaches(self, start: int, path: str) -> bool:
         """Whether ``start`` refers (through any chain) to the segment being saved; unknown ids
@@ -528,13 +536,19 @@ def references(node: object) -> set[int]:
     return set().union(*(references(node[key]) for key in ("all", "any", "not") if key in node))
 
 
-def filter_contacts(node: object, *, segment_id: int | None = None) -> QuerySet[Contact]:
+def filter_contacts(
+    node: object, *, segment_id: int | None = None, among: Collection[int] | None = None
+) -> QuerySet[Contact]:
     """``node`` checked (InvalidInput at the bad part's JSON path) and compiled to the query of
     the contacts it matches; ``segment_id`` is the segment it is saved on, if any (cycles are
-    refused)."""
-    compiler = Compiler(segment_id=segment_id)
+    refused). ``among`` asks about those contacts only, and goes into every behaviour
+    subquery and segment lookup too: PostgreSQL does not carry an outer ``id IN (...)`` into
+    them, so re-evaluating a few contacts would read (count, or hash) the events of everyone
+    (bench/RESULTS.md, "Keeping membership current": 1M contacts, 10M events)."""
+    compiler = Compiler(segment_id=segment_id, among=among)
     condition = compiler.compile(node)
-    return Contact.objects.alias(**compiler.aliases).filter(condition)
+    contacts = Contact.objects.alias(**compiler.aliases).filter(condition)
+    return contacts if among is None else contacts.filter(pk__in=among)
 
 
 @dataclass(frozen=True)
