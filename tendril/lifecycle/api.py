@@ -18,6 +18,7 @@ from tendril.lifecycle import selectors
 from tendril.lifecycle.models import StageRule
 from tendril.lifecycle.services import (
     MAX_SCORE,
+    stage_rule_apply,
     stage_rule_create,
     stage_rule_delete,
     stage_rule_update,
@@ -131,6 +132,17 @@ def rule_patch(request: AuthedRequest, rule_id: int, payload: RulePatch) -> Stag
     return stage_rule_update(
         rule=rule, data=payload.model_dump(exclude_unset=True), by=request.auth
     )
+
+
+@router.post(
+    "/stage-rules/{int:rule_id}/apply",
+    response={202: None, **ERRORS},
+    summary="Apply a stage rule to the contacts who meet it now (in the background)",
+)
+def rule_apply(request: AuthedRequest, rule_id: int) -> Status[None]:
+    require_marketing(request.auth)
+    stage_rule_apply(rule=selectors.stage_rule_get(rule_id), by=request.auth)
+    return Status(202, None)
 
 
 @router.delete("/stage-rules/{int:rule_id}", response={204: None, **ERRORS})

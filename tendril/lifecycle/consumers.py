@@ -11,9 +11,10 @@ never moves anyone back, so a replayed batch, or two workers at once, change not
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from tendril.contacts.models import Contact
 from tendril.contacts.services import contacts_stage_promote
 from tendril.contacts.stages import stage_keys, stage_positions
 from tendril.core.conditions import where_check, where_matches
@@ -21,6 +22,7 @@ from tendril.core.consumers import event_consumer
 from tendril.core.events import ACTOR_RULE, actor_ref
 from tendril.core.models import Event
 from tendril.lifecycle.models import StageRule, Trigger
+from tendril.segments.models import SegmentMember
 
 CONSUMER = "lifecycle"
 SCORE_CHANGED = "score_changed"
@@ -84,3 +86,57 @@ def stage_rules_apply(events: list[Event]) -> None:
     contacts_stage_promote(
         moves={contact_id: (rule.stage, rule_actor(rule)) for contact_id, rule in best.items()}
     )
+
+
+# Contacts (or events) read per query when a rule is applied to current contacts: bounded memory
+# and short row locks, however many contacts meet the rule.
+APPLY_CHUNK = 2000
+
+
+def _in_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) == APPLY_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _event_matches(rule: StageRule) -> Iterator[int]:
+    """The contacts with an event in the log that the rule's event and ``where`` match."""
+    where = where_check(rule.where, path="where")
+    events = Event.objects.filter(type=rule.event, contact_id__isnull=False).order_by("id")
+    for event in events.only("contact_id", "properties").iterator(chunk_size=APPLY_CHUNK):
+        props = event.properties if isinstance(event.properties, dict) else {}
+        if event.contact_id is not None and where_matches(where, props):
+            yield event.contact_id
+
+
+def _meeting_now(rule: StageRule) -> Iterator[int]:
+    """The contacts the rule would fire for today: score at or above its score, members of its
+    segment, or with a matching event in their history."""
+    if rule.trigger == Trigger.SCORE:
+        rows = Contact.objects.filter(score__gte=rule.score or 0).order_by("pk")
+        return rows.values_list("pk", flat=True).iterator(chunk_size=APPLY_CHUNK)
+    if rule.trigger == Trigger.SEGMENT:
+        members = SegmentMember.objects.filter(segment=rule.segment).order_by("contact_id")
+        return members.values_list("contact_id", flat=True).iterator(chunk_size=APPLY_CHUNK)
+    return _event_matches(rule)
+
+
+def rule_apply_to_current(rule: StageRule) -> int:
+    """Move the contacts who meet ``rule`` now forward to its stage, a chunk at a time, through
+    the same write path as the consumer (never back, once); returns how many moved. Running it
+    again moves nobody more. An inactive rule, or one to a hidden stage, moves nobody."""
+    if not rule.active or rule.stage not in stage_keys():
+        return 0
+    actor = rule_actor(rule)
+    seen: set[int] = set()
+    moved = 0
+    for chunk in _in_chunks(_meeting_now(rule)):
+        fresh = [pk for pk in chunk if pk not in seen]
+        seen.update(fresh)
+        moved += len(contacts_stage_promote(moves={pk: (rule.stage, actor) for pk in fresh}))
+    return moved

@@ -3,7 +3,8 @@
 mistakes with the same messages.
 
 A rule applies to what happens after it is saved (``tendril.lifecycle.consumers``): creating
-or editing one does not look back through history.
+or editing one does not look back through history; applying it to the contacts who meet it
+already is an explicit request (``stage_rule_apply``), run in the background.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from tendril.core import clock
 from tendril.core.conditions import where_check
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.events import event_types, normalise_type
+from tendril.core.tasks import enqueue
 from tendril.lifecycle.models import StageRule, Trigger
+from tendril.lifecycle.tasks import stage_rule_apply_run
 from tendril.segments.models import Segment
 
 RULE_FIELDS = ("name", "stage", "trigger", "score", "segment", "event", "where", "active")
@@ -173,6 +176,20 @@ def stage_rule_update(*, rule: StageRule, data: dict[str, Any], by: Actor) -> St
         detail={"changed": sorted(values)},
     )
     return rule
+
+
+@transaction.atomic
+def stage_rule_apply(*, rule: StageRule, by: Actor) -> None:
+    """Apply ``rule`` to the contacts who meet it now, in the background once this transaction
+    commits (forward only, like the rule itself: asking twice moves nobody more)."""
+    audit_record(
+        actor=by,
+        action="stage_rule.apply",
+        target_type="stage_rule",
+        target_id=rule.pk,
+        detail={"name": rule.name},
+    )
+    enqueue(stage_rule_apply_run, rule_id=rule.pk)
 
 
 @transaction.atomic

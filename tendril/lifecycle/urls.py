@@ -10,6 +10,7 @@ urlpatterns = [
     path("lifecycle/", views.rules_page, name="rules"),
     path("lifecycle/rules/new/", views.rule_new, name="rule_new"),
     path("lifecycle/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("lifecycle/rules/<int:pk>/apply/", views.rule_apply, name="rule_apply"),
     path("lifecycle/rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("settings/stages/", views.stages_page, name="stages"),
     path("settings/stages/<slug:key>/name/", views.stage_rename, name="stage_rename"),

@@ -98,6 +98,22 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @role_required(is_marketing)
+@require_POST
+def rule_apply(request: AuthedRequest, pk: int) -> HttpResponse:
+    rule = found(selectors.stage_rule_get, pk)
+    services.stage_rule_apply(rule=rule, by=request.user)
+    messages.success(
+        request,
+        _(
+            "The rule %(name)s is being applied to the contacts who meet it now; their stages "
+            "change in the next minutes."
+        )
+        % {"name": rule.name},
+    )
+    return redirect("lifecycle:rules")
+
+
+@role_required(is_marketing)
 def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = found(selectors.stage_rule_get, pk)
     if confirmed(request):

@@ -89,6 +89,7 @@ PAGES = [
     ("/lifecycle/rules/new/", MARKETING),
     ("/lifecycle/rules/999999/", (404, 404, 403)),
     ("/lifecycle/rules/999999/delete/", (404, 404, 403)),
+    ("/lifecycle/rules/999999/apply/", (405, 405, 403)),
     ("/system/", ADMINS),
     ("/healthz", EVERYONE),
     ("/password/", EVERYONE),

@@ -11,10 +11,10 @@ from tendril.contacts.models import Contact
 from tendril.contacts.tests.factories import ContactFactory, EventFactory
 from tendril.core.events import describe
 from tendril.core.models import Event
-from tendril.lifecycle.consumers import stage_rules_apply
+from tendril.lifecycle.consumers import rule_apply_to_current, stage_rules_apply
 from tendril.lifecycle.models import StageRule
 from tendril.lifecycle.services import stage_rule_create
-from tendril.segments.services import segment_create
+from tendril.segments.services import segment_add_contacts, segment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,47 @@ def test_events_of_an_erased_contact_or_of_no_contact_are_passed_over() -> None:
     )
 
     assert not Event.objects.filter(type="stage_changed").exists()
+
+
+def test_applying_a_rule_to_current_contacts_moves_those_who_meet_it_now_once() -> None:
+    rule = _rule(name="Scored", stage="mql", trigger="score", score=10)
+    hot, cold, further = (
+        ContactFactory(score=12),
+        ContactFactory(score=3),
+        ContactFactory(score=40, stage="customer"),
+    )
+
+    assert rule_apply_to_current(rule) == 1
+    assert rule_apply_to_current(rule) == 0
+
+    stages = dict(Contact.objects.values_list("pk", "stage"))
+    assert (stages[hot.pk], stages[cold.pk], stages[further.pk]) == ("mql", "lead", "customer")
+    assert _stage_changes(hot)[0]["actor"]["name"] == "Scored"
+
+
+def test_an_event_rule_applied_to_current_contacts_reads_their_history_and_its_where() -> None:
+    rule = _rule(stage="customer", trigger="event", event="purchase", where={"amount": {"gte": 50}})
+    big, small = ContactFactory(), ContactFactory()
+    _event(big, "purchase", amount=80)
+    _event(big, "purchase", amount=90)
+    _event(small, "purchase", amount=5)
+
+    assert rule_apply_to_current(rule) == 1
+    assert Contact.objects.get(pk=big.pk).stage == "customer"
+    assert Contact.objects.get(pk=small.pk).stage == "lead"
+
+
+def test_a_segment_rule_applied_via_the_api_moves_the_segments_members(
+    marketer_api: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    listed = segment_create(name="Trade fair", static=True, by=None)
+    member, other = ContactFactory(), ContactFactory()
+    segment_add_contacts(segment=listed, ids=[member.pk], by=None)
+    rule = _rule(stage="sal", trigger="segment", segment=listed.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = marketer_api.post(f"/api/v1/stage-rules/{rule.pk}/apply")
+
+    assert answer.status_code == 202
+    assert Contact.objects.get(pk=member.pk).stage == "sal"
+    assert Contact.objects.get(pk=other.pk).stage == "lead"
