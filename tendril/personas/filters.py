@@ -9,11 +9,15 @@ an event naming the contact, which the segments consumer re-evaluates like any o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tendril.core.conditions import OPS as ALL_OPS
 from tendril.core.errors import InvalidInput
 from tendril.personas.models import BuyingStageDimension, ContactBuyingStage
+from tendril.personas.selectors import dimension_list
 from tendril.personas.services import unknown_stage
 from tendril.segments.dsl import PrefixedField
 
@@ -81,4 +85,20 @@ def buying_stage_words(rest: str, value: object) -> tuple[str, object]:
     return dimension.display_name, shown
 
 
-FIELDS = PrefixedField(condition=buying_stage_condition, words=buying_stage_words)
+def buying_stage_fields() -> list[dict[str, Any]]:
+    """One field a dimension for the segment builder, its stages as the choices."""
+    return [
+        {
+            "value": f"{PREFIX}{dimension.pk}",
+            "label": dimension.display_name,
+            "kind": "choice",
+            "ops": [op for op in ALL_OPS if op in OPS],
+            "choices": [[stage.key, stage.display_label] for stage in dimension.stages.all()],
+        }
+        for dimension in dimension_list()
+    ]
+
+
+FIELDS = PrefixedField(
+    condition=buying_stage_condition, words=buying_stage_words, offered=buying_stage_fields
+)

@@ -18,7 +18,14 @@ from tendril.contacts.stages import stages
 from tendril.core.conditions import OP_WORDS, OPS
 from tendril.core.events import event_types
 from tendril.segments.describe import FIELD_LABELS
-from tendril.segments.dsl import CHOICE, CONTACT_FIELDS, CUSTOM_KINDS, GRADES, Kind
+from tendril.segments.dsl import (
+    CHOICE,
+    CONTACT_FIELDS,
+    CUSTOM_KINDS,
+    GRADES,
+    Kind,
+    prefixed_fields,
+)
 from tendril.segments.models import Segment
 
 
@@ -48,6 +55,8 @@ def catalogue() -> dict[str, Any]:
     for custom in custom_field_list():
         kind = CUSTOM_KINDS[FieldType(custom.type)]
         fields.append(_field(f"fields.{custom.key}", custom.label, kind))
+    for prefixed in prefixed_fields():
+        fields.extend(prefixed.offered())
     return {
         "fields": fields,
         "events": sorted(event_types()),

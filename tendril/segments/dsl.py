@@ -131,6 +131,9 @@ class PrefixedField:
     # (the name after the prefix, value) → the field's label and the value, as a marketer
     # reads them (for the segment's filter in words).
     words: Callable[[str, object], tuple[str, object]]
+    # The fields the builder offers, in its catalogue's shape: {"value": the full name,
+    # "label", "kind", "ops", and "choices" as [value, label] pairs}.
+    offered: Callable[[], list[dict[str, Any]]]
 
 
 _prefixed: dict[str, PrefixedField] = {}
@@ -139,6 +142,10 @@ _prefixed: dict[str, PrefixedField] = {}
 def field_prefix(prefix: str, field: PrefixedField) -> None:
     """Add (or, with the same prefix, replace) the fields named ``<prefix><anything>``."""
     _prefixed[prefix] = field
+
+
+def prefixed_fields() -> list[PrefixedField]:
+    return list(_prefixed.values())
 
 
 def prefixed_field(name: str) -> tuple[PrefixedField, str] | None:

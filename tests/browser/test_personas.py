@@ -124,3 +124,27 @@ def test_persona_pages_read_in_vietnamese_and_thai(
     page.goto(f"/buying-stages/{b2c.pk}/")
     expect(page.locator("#stages")).not_to_contain_text("First contact")
     page.screenshot(path=f"/tmp/personas-dimension-{language}.png", full_page=True)
+
+
+def test_the_segment_builder_filters_on_a_buying_stage_by_clicks(
+    sign_in: Callable[[User], Page], marketer: User
+) -> None:
+    presets_present()
+    b2b = BuyingStageDimension.objects.get(preset="b2b")
+    searching = ContactFactory.create_batch(2)
+    for contact in searching:
+        contact_buying_stage_set(contact=contact, dimension=b2b, stage="searching", by=None)
+    ContactFactory()
+    page = sign_in(marketer)
+    page.goto("/segments/new/")
+    page.get_by_label("Name").fill("Searching for a solution")
+    page.get_by_role("button", name="Add a field condition").click()
+    field = page.locator('.sb-condition[data-type="field"]')
+    field.locator('[data-part="field"]').select_option(label="B2B buying journey")
+    field.locator('[data-part="op"]').select_option("eq")
+    field.locator('[data-part="value"]').select_option(label="Searching")
+    expect(page.locator(".segment-count strong")).to_have_text("2")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".segment-words")).to_contain_text("B2B buying journey")
+    expect(page.locator(".segment-words")).to_contain_text("Searching")
+    page.screenshot(path="/tmp/personas-segment.png", full_page=True)

@@ -10,6 +10,7 @@ from tendril.core.consumers import consumer_try_one
 from tendril.core.errors import InvalidInput
 from tendril.personas.models import BuyingStageDimension
 from tendril.personas.services import contact_buying_stage_set
+from tendril.segments.builder import catalogue
 from tendril.segments.consumers import CONSUMER
 from tendril.segments.describe import describe
 from tendril.segments.dsl import filter_contacts
@@ -86,3 +87,13 @@ def test_a_buying_stage_condition_reads_in_words(b2b: BuyingStageDimension) -> N
     words = describe({"field": field, "op": "in", "value": ["searching", "purchase"]})
     assert "B2B buying journey" in words and "Searching" in words and "Purchase" in words
     assert "buying_stage" not in words
+
+
+def test_the_segment_builder_offers_each_dimension_with_its_stages(
+    b2b: BuyingStageDimension,
+) -> None:
+    offered = {f["value"]: f for f in catalogue()["fields"]}
+    field = offered[f"buying_stage.{b2b.pk}"]
+    assert field["label"] == "B2B buying journey" and field["kind"] == "choice"
+    assert field["ops"] == ["eq", "neq", "in", "exists"]
+    assert field["choices"][0] == ["unaware", "Unaware"] and len(field["choices"]) == 8
