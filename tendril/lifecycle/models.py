@@ -25,12 +25,13 @@ class StageRule(models.Model):
     stage = models.CharField(max_length=STAGE_KEY_LENGTH)
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
     score = models.IntegerField(null=True, blank=True)
-    # A deleted segment takes its rules with it: a rule on no segment could never fire.
+    # A segment a rule listens to cannot be deleted until the rule is changed or deleted: a
+    # marketer should not lose a rule silently with a segment.
     segment = models.ForeignKey(
         "segments.Segment",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="stage_rules",
     )
     event = models.CharField(max_length=80, blank=True, default="")

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Min, OuterRef, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
@@ -120,7 +120,8 @@ def segment_update(
 
 @transaction.atomic
 def segment_delete(*, segment: Segment, by: Actor) -> None:
-    """Deleted with its membership; other segments' filters must not refer to it."""
+    """Deleted with its membership; other segments' filters, and the rules of other capabilities
+    that name it (a stage rule), must not refer to it."""
     users = [
         s.name
         for s in Segment.objects.exclude(pk=segment.pk).only("name", "filter")
@@ -138,7 +139,15 @@ def segment_delete(*, segment: Segment, by: Actor) -> None:
         target_id=segment.pk,
         detail={"name": segment.name, "static": segment.static, "filter": segment.filter},
     )
-    segment.delete()
+    try:
+        segment.delete()
+    except ProtectedError as exc:
+        # What other capabilities hang on a segment (a stage rule) keeps it until changed.
+        names = sorted({str(obj) for obj in exc.protected_objects})
+        raise Conflict(
+            _("%(names)s use this segment; change or delete them first.")
+            % {"names": ", ".join(f"“{name}”" for name in names)}
+        ) from exc
 
 
 @transaction.atomic

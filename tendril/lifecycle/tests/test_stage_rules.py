@@ -9,12 +9,14 @@ import pytest
 
 from tendril.contacts.models import Contact
 from tendril.contacts.tests.factories import ContactFactory, EventFactory
+from tendril.core.errors import Conflict
 from tendril.core.events import describe
 from tendril.core.models import Event
 from tendril.lifecycle.consumers import rule_apply_to_current, stage_rules_apply
 from tendril.lifecycle.models import StageRule
 from tendril.lifecycle.services import stage_rule_create
-from tendril.segments.services import segment_add_contacts, segment_create
+from tendril.segments.models import Segment
+from tendril.segments.services import segment_add_contacts, segment_create, segment_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,14 @@ def test_a_segment_rule_applied_via_the_api_moves_the_segments_members(
     assert answer.status_code == 202
     assert Contact.objects.get(pk=member.pk).stage == "sal"
     assert Contact.objects.get(pk=other.pk).stage == "lead"
+
+
+def test_a_segment_a_rule_listens_to_is_kept_until_the_rule_changes() -> None:
+    hot = segment_create(name="Hot leads", static=True, by=None)
+    _rule(name="Hot leads are MQL", stage="mql", trigger="segment", segment=hot.pk)
+
+    with pytest.raises(Conflict, match="“Hot leads are MQL” use this segment"):
+        segment_delete(segment=hot, by=None)
+
+    assert Segment.objects.filter(pk=hot.pk).exists()
+    assert StageRule.objects.filter(segment=hot).count() == 1
