@@ -45,12 +45,10 @@ const files = [
   [join(here, "src", "segments.js"), "segments.js"],
   // Property conditions edited with clicks: the segment builder and the scoring rule form.
   [join(here, "src", "where-editor.js"), "where-editor.js"],
-  // The scoring page's band chart, drawn with the same Chart.js.
-  [join(here, "src", "scoring.js"), "scoring.js"],
+  // Bar charts of counts per category (the scoring page's bands, a persona's stages).
+  [join(here, "src", "bar-chart.js"), "bar-chart.js"],
   // The segment page's members over time, drawn with the same Chart.js.
   [join(here, "src", "segment-history.js"), "segment-history.js"],
-  // The persona page's stages chart, drawn with the same Chart.js.
-  [join(here, "src", "personas.js"), "personas.js"],
   swagger("swagger-ui-bundle.js"),
   swagger("swagger-ui.css"),
   swagger("LICENSE"),
