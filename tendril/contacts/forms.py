@@ -16,12 +16,13 @@ from tendril.contacts.models import (
     Contact,
     CustomField,
     FieldType,
+    Grade,
     Language,
 )
 from tendril.contacts.stages import stage_label, stages
 
 CUSTOM_PREFIX = "cf_"
-GRADES = [("", _("Any grade")), ("hot", _("Hot")), ("warm", _("Warm")), ("cold", _("Cold"))]
+GRADES = [("", _("Any grade")), *Grade.choices]
 # The contact's own fields in the order the screens show them.
 STANDARD_FIELDS = ("first_name", "last_name", "phone", "company", "language", "stage", "owner")
 # The ones the service takes as the form cleaned them (the company is sent only when changed).

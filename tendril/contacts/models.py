@@ -47,6 +47,15 @@ class LifecycleStage(models.Model):
         return self.key
 
 
+class Grade(models.TextChoices):
+    """How ready a contact is, read from its score against the thresholds (never stored: a
+    new threshold regrades everyone at once)."""
+
+    HOT = "hot", _("Hot")
+    WARM = "warm", _("Warm")
+    COLD = "cold", _("Cold")
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")

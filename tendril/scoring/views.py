@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tendril.accounts.permissions import AuthedRequest, is_marketing
-from tendril.contacts.models import Contact
+from tendril.contacts.models import Contact, Grade
 from tendril.core.conditions import where_editor, where_words
 from tendril.core.errors import DomainError
 from tendril.core.events import describe
@@ -43,7 +43,7 @@ def _page(
         "can_edit": is_marketing(request.user),
         "thresholds_form": thresholds or ThresholdsForm.for_settings(settings_row),
         "chart_data": {
-            "labels": [_("Hot"), _("Warm"), _("Cold")],
+            "labels": [str(label) for label in Grade.labels],
             "label": _("Contacts"),
             "values": [bands["hot"], bands["warm"], bands["cold"]],
         },

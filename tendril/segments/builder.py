@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tendril.accounts.selectors import user_list
-from tendril.contacts.models import FieldType
+from tendril.contacts.models import FieldType, Grade
 from tendril.contacts.selectors import custom_field_list
 from tendril.contacts.stages import stages
 from tendril.core.conditions import OP_WORDS, OPS
@@ -22,7 +22,6 @@ from tendril.segments.dsl import (
     CHOICE,
     CONTACT_FIELDS,
     CUSTOM_KINDS,
-    GRADES,
     Kind,
     prefixed_fields,
 )
@@ -38,7 +37,6 @@ def _field(value: str, label: str, kind: Kind, **extra: Any) -> dict[str, Any]:
 
 
 def catalogue() -> dict[str, Any]:
-    grades = {"hot": _("hot"), "warm": _("warm"), "cold": _("cold")}
     owners = [[str(u.pk), str(u)] for u in user_list(active_only=True)]
     fields = []
     for name, (_column, kind) in CONTACT_FIELDS.items():
@@ -49,7 +47,7 @@ def catalogue() -> dict[str, Any]:
             extra["choices"] = owners
         fields.append(_field(name, str(FIELD_LABELS[name]), kind, **extra))
     # Every contact has a grade: "is set" would be a question with one answer.
-    grade_choices = [[g, grades[g]] for g in GRADES]
+    grade_choices = [[g, str(label)] for g, label in Grade.choices]
     grade = _field("grade", str(FIELD_LABELS["grade"]), CHOICE, choices=grade_choices)
     fields.append(grade | {"ops": _ops(CHOICE, exists=False)})
     for custom in custom_field_list():

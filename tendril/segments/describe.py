@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tendril.contacts.models import CustomField
+from tendril.contacts.models import CustomField, Grade
 from tendril.contacts.stages import stage_labels
 from tendril.core.conditions import OP_WORDS, condition_words, value_words, where_words
 from tendril.core.durations import duration_parse, duration_words
@@ -81,7 +81,9 @@ class _Describer:
             label = str(FIELD_LABELS.get(name, name))
         value = node.get("value", True)
         if name == "stage":
-            value = _stage_label(value)
+            value = _labelled(value, stage_labels())
+        elif name == "grade":
+            value = _labelled(value, dict(Grade.choices))
         return condition_words(label, node.get("op"), value)
 
     def event(self, node: Mapping[str, Any]) -> str:
@@ -121,8 +123,8 @@ def span_words(span: object) -> str:
     return value_words(span) if parsed is None else duration_words(parsed)
 
 
-def _stage_label(value: object) -> object:
-    labels = stage_labels()
+def _labelled(value: object, labels: Mapping[str, object]) -> object:
+    """A stage's or grade's key (or list of keys) as the reader calls it."""
     if isinstance(value, list):
         return [str(labels.get(v, v)) for v in value]
     return str(labels.get(value, value)) if isinstance(value, str) else value

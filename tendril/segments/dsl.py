@@ -37,7 +37,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tendril.contacts.models import Contact, CustomField, FieldType
+from tendril.contacts.models import Contact, CustomField, FieldType, Grade
 from tendril.contacts.selectors import grade_thresholds
 from tendril.contacts.stages import stage_labels
 from tendril.core import clock
@@ -56,7 +56,7 @@ MAX_TEXT = 1000
 MAX_LIST = 1000
 MAX_COUNT = 10**9
 COUNT_OPS = ("eq", "neq", "lt", "lte", "gt", "gte")
-GRADES = ("hot", "warm", "cold")
+GRADES = tuple(Grade.values)
 _LOOKUPS = {
     "eq": "exact",
     "lt": "lt",

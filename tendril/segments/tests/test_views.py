@@ -91,7 +91,7 @@ def test_words_for_groups_not_counts_and_membership(marketer: User) -> None:
         }
     )
     assert words == (
-        "NOT (Email is set) OR (in segment Customers AND Grade is one of hot, warm) "
+        "NOT (Email is set) OR (in segment Customers AND Grade is one of Hot, Warm) "
         "OR did email_open at least 3 times in the past 2 weeks"
     )
     assert describe({"field": "phone", "op": "exists", "value": False}) == "Phone is not set"
