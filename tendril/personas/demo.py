@@ -14,7 +14,7 @@ from tendril.core.services import events_record
 from tendril.personas.events import BUYING_STAGE_CHANGED
 from tendril.personas.models import BuyingStage, BuyingStageDimension, ContactBuyingStage, Persona
 from tendril.personas.presets import B2B, B2C
-from tendril.personas.services import change_properties, persona_create
+from tendril.personas.services import change_properties, persona_create, presets_ensure
 from tendril.segments.models import Segment, SegmentMember
 
 DEMO_PERSONAS = (
@@ -103,6 +103,7 @@ def _place(
 @demo_step("personas", order=50)
 def personas_demo(context: DemoContext) -> dict[str, int]:
     """After segments (order 40): the personas' people are the segments' members."""
+    presets_ensure()
     made = placed = 0
     for spec in DEMO_PERSONAS:
         if Persona.objects.filter(name=spec["name"]).exists():

@@ -86,6 +86,24 @@ def _dimension_name_clean(raw: object, *, dimension_id: int | None = None) -> st
 
 
 @transaction.atomic
+def presets_ensure() -> None:
+    """The preset dimensions and their stages, where missing. Migration 0002 creates them in
+    every real database; a database a test emptied (a flush) gets them back here, so the demo
+    and the screens never depend on which test ran before. Safe twice and concurrently: one
+    preset row at most (a unique constraint), and its stages only with a new row."""
+    now = clock.now()
+    for preset in PRESETS.values():
+        dimension, created = BuyingStageDimension.objects.get_or_create(
+            preset=preset.key, defaults={"kind": preset.key, "created_at": now, "updated_at": now}
+        )
+        if created:
+            BuyingStage.objects.bulk_create(
+                BuyingStage(dimension=dimension, key=stage.key, position=position)
+                for position, stage in enumerate(preset.stages, start=1)
+            )
+
+
+@transaction.atomic
 def dimension_create(*, name: object, kind: object, by: Actor) -> BuyingStageDimension:
     """A new dimension, without stages yet (they are added one by one)."""
     if kind not in DimensionKind.values:

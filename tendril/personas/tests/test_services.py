@@ -193,3 +193,14 @@ def test_a_custom_dimension_is_created_and_renamed(b2b: BuyingStageDimension) ->
     with translation.override("vi"):
         services.dimension_rename(dimension=b2b, name="Hành trình mua hàng B2B", by=None)
     assert BuyingStageDimension.objects.get(pk=b2b.pk).display_name == "B2B buying journey"
+
+
+def test_missing_preset_dimensions_come_back_once_with_their_stages() -> None:
+    BuyingStageDimension.objects.all().delete()  # as a test database flush leaves it
+
+    services.presets_ensure()
+    services.presets_ensure()
+
+    presets = BuyingStageDimension.objects.exclude(preset="").order_by("preset")
+    assert [d.preset for d in presets] == ["b2b", "b2c"]
+    assert [BuyingStage.objects.filter(dimension=d).count() for d in presets] == [8, 4]
