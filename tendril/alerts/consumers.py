@@ -7,9 +7,10 @@ email (:func:`tendril.notifications.services.notify`).
 **Exactly once.** What is told is first written to ``AlertDelivery``, unique per (alert,
 event, user), with ``ON CONFLICT DO NOTHING``; only the rows this batch really inserted are
 told, in the same transaction as the consumer's cursor. A replayed batch, or two workers
-racing on the same events, find the rows taken and tell nothing again. Emails leave once the
-transaction commits (at most once: a crash between the commit and the send loses the email,
-never doubles it; the notification in the app is kept either way).
+racing on the same events, find the rows taken and tell nothing again. Emails are queued in
+that transaction too and leave once it commits, retried while the mail server is down (see
+:mod:`tendril.notifications.emails`: at least once, twice only after a crash in the moment
+between the server's acceptance and the commit).
 
 **Bursts.** Entries written at once (one transaction, one moment: a rebuild after a segment is
 made or edited, a static list filled, a bulk change) are a burst. A burst of more than

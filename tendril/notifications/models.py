@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
@@ -40,3 +41,53 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NotificationEmail(models.Model):
+    """One notification email waiting to leave, or that left: the outbox.
+
+    Written in the transaction that makes the notification, so an email is never lost to a
+    crash after the commit or to a mail server that is down; sent by :mod:`.emails`. Like a
+    notification it holds the kind and params, not words: it is worded when it is sent, in the
+    recipient's language of that moment.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_emails"
+    )
+    kind = models.CharField(max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=500, blank=True, default="")
+    status = models.CharField(
+        max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # The sender's claim: pending emails whose next attempt is due, oldest first.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status=EmailStatus.PENDING),
+                name="notification_email_due",
+            ),
+            # The prune of old emails that are done with (sent or given up).
+            models.Index(
+                fields=["created_at"],
+                condition=~Q(status=EmailStatus.PENDING),
+                name="notification_email_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email for {self.user_id} ({self.status})"

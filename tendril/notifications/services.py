@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
 from tendril.core import clock
 from tendril.core.errors import first_or_not_found
-from tendril.notifications.emails import emails_send
-from tendril.notifications.models import Notification
+from tendril.core.tasks import enqueue
+from tendril.notifications.models import Notification, NotificationEmail
+from tendril.notifications.tasks import notification_emails_send
 
 
 def notify(
@@ -30,21 +30,27 @@ def notify(
     email: bool = False,
 ) -> list[Notification]:
     """Tell each active user of ``users`` about one thing: a notification in their inbox
-    (``in_app``) and/or an email in their own language (``email``, sent once the caller's
-    transaction commits, so nothing is mailed about a write that rolled back).
+    (``in_app``) and/or an email in their own language (``email``: queued in the caller's
+    transaction, so nothing is mailed about a write that rolled back and nothing committed goes
+    unmailed, and sent once it commits; see :mod:`.emails` for retries).
 
     Callers that must not tell twice (a replayed event) guard the call with their own unique
     record of what they told, written in the same transaction."""
     people = [u for u in users if u.is_active]
+    now = clock.now()
     made: list[Notification] = []
     if in_app and people:
-        now = clock.now()
         made = Notification.objects.bulk_create(
             Notification(user=u, kind=kind, params=params, url=url, created_at=now) for u in people
         )
-    if email and people:
-        emails = [(u.email, u.language) for u in people if u.email]
-        transaction.on_commit(lambda: emails_send(emails, kind, params, url), robust=True)
+    if email and (mailed := [u for u in people if u.email]):
+        NotificationEmail.objects.bulk_create(
+            NotificationEmail(
+                user=u, kind=kind, params=params, url=url, created_at=now, next_attempt_at=now
+            )
+            for u in mailed
+        )
+        enqueue(notification_emails_send)
     return made
 
 

@@ -1,59 +1,38 @@
 """Alert emails for real: a local SMTP server (aiosmtpd) receives what Django's SMTP backend
-sends when a contact enters an alerted segment, and the test reads the messages it got."""
+sends when a contact enters an alerted segment, and the test reads the messages it got; an
+entry while the server is down is mailed once it is back."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+import time_machine
 from django.conf import settings as django_settings
 
 from tendril.accounts.models import User
-from tendril.alerts.tests.helpers import alerted_list, enter, enter_one_by_one, run_consumer
+from tendril.alerts.tests.helpers import (
+    alerted_list,
+    enter,
+    enter_one_by_one,
+    run_consumer,
+    told,
+)
 from tendril.contacts.tests.factories import ContactFactory
+from tendril.notifications.models import EmailStatus, NotificationEmail
+from tendril.notifications.tasks import notification_emails_send
+from tendril.notifications.tests.mailserver import MailServer, mail_server
 
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    """aiosmtpd's handler: keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-def smtp(settings: Any) -> Iterator[Inbox]:
+def smtp(settings: Any) -> Iterator[MailServer]:
     """An SMTP server on a free local port, and Django's email settings pointed at it."""
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+    with mail_server(settings) as server:
+        yield server
 
 
 def _text(message: EmailMessage) -> str:
@@ -69,7 +48,7 @@ def _html(message: EmailMessage) -> str:
 
 
 def test_an_entry_is_mailed_to_each_person_in_their_language(
-    smtp: Inbox, marketer: User, sales_rep: User, django_capture_on_commit_callbacks: Any
+    smtp: MailServer, marketer: User, sales_rep: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     sales_rep.language = "vi"
     sales_rep.save()
@@ -89,7 +68,7 @@ def test_an_entry_is_mailed_to_each_person_in_their_language(
 
 
 def test_a_burst_is_one_email_not_one_per_contact(
-    smtp: Inbox, marketer: User, django_capture_on_commit_callbacks: Any
+    smtp: MailServer, marketer: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     segment = alerted_list(marketer, by_email=True)
     enter(segment, *ContactFactory.create_batch(40))
@@ -101,7 +80,7 @@ def test_a_burst_is_one_email_not_one_per_contact(
 
 
 def test_a_replayed_entry_is_not_mailed_again(
-    smtp: Inbox, marketer: User, django_capture_on_commit_callbacks: Any
+    smtp: MailServer, marketer: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     from tendril.alerts.consumers import alerts_tell
     from tendril.core.models import Event
@@ -114,3 +93,24 @@ def test_a_replayed_entry_is_not_mailed_again(
         alerts_tell(entries)
         run_consumer()
     assert len(smtp.messages) == 1
+
+
+def test_an_entry_while_the_mail_server_is_down_is_mailed_once_it_is_back(
+    settings: Any, marketer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with mail_server(settings, up=False) as server:
+        segment = alerted_list(marketer, by_email=True)
+        (contact,) = enter_one_by_one(segment, 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            run_consumer()
+        (email,) = NotificationEmail.objects.all()
+        assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+        assert len(told(marketer)) == 1
+        server.start()
+        with time_machine.travel(email.next_attempt_at, tick=False):
+            notification_emails_send()
+            notification_emails_send()
+        (message,) = server.messages
+    assert message["Subject"] == f"{contact.display_name} entered Hot leads"
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (EmailStatus.SENT, 2, "")
