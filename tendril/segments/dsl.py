@@ -543,6 +543,54 @@ def references(node: object) -> set[int]:
     return set().union(*(references(node[key]) for key in ("all", "any", "not") if key in node))
 
 
+@dataclass(frozen=True)
+class Listening:
+    """What can change a (stored, checked) filter's answer for a contact, by event type: a
+    change of state (a system event: a field, the stage, the score, consent, a joined history)
+    may move any filter; an activity (a visit, an open, a purchase, a custom event) only one
+    whose behaviour conditions name its type, or one that reads ``last_seen_at``."""
+
+    named: frozenset[str]
+    reads_last_seen: bool
+
+    def hears(self, types: Collection[str]) -> bool:
+        known = event_types()
+        for name in types:
+            declared = known.get(name)
+            if (declared is not None and declared.system) or name in self.named:
+                return True
+            if self.reads_last_seen:
+                return True
+        return False
+
+
+def listening(node: object) -> Listening:
+    """The event types ``node``'s conditions read (see :class:`Listening`)."""
+    named: set[str] = set()
+    reads_last_seen = False
+
+    def walk(item: object) -> None:
+        nonlocal reads_last_seen
+        if isinstance(item, list):
+            for child in item:
+                walk(child)
+        elif isinstance(item, Mapping):
+            if isinstance(item.get("event"), str):
+                raw = item["event"].strip()
+                try:
+                    named.add(raw if raw in event_types() else normalise_type(raw))
+                except ValueError:
+                    named.add(raw)
+            if item.get("field") == "last_seen_at":
+                reads_last_seen = True
+            for key in ("all", "any", "not"):
+                if key in item:
+                    walk(item[key])
+
+    walk(node)
+    return Listening(frozenset(named), reads_last_seen)
+
+
 def filter_contacts(
     node: object, *, segment_id: int | None = None, among: Collection[int] | None = None
 ) -> QuerySet[Contact]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,7 @@ from tendril.contacts.selectors import contact_ids_by_email, contact_ids_existin
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.services import events_record
-from tendril.segments.dsl import filter_contacts, moments, references
+from tendril.segments.dsl import filter_contacts, listening, moments, references
 from tendril.segments.models import (
     Segment,
     SegmentDay,
@@ -192,15 +192,21 @@ def segments_in_order() -> list[Segment]:
     return ordered
 
 
-def memberships_refresh(*, touched: Collection[int], moved: dict[int, set[int]]) -> int:
-    """Every dynamic segment re-evaluated for just the contacts something happened to:
-    ``touched`` (for every segment) and ``moved`` (segment id → contacts who entered or left
-    it, for the segments that refer to it). Segments go in dependency order, and what changes
-    in one is added to ``moved``, so dependants follow in the same pass. The cost grows with
-    the contacts named, not with the contacts stored. Returns the number of changes."""
+def memberships_refresh(
+    *, touched: Mapping[int, Collection[str]], moved: dict[int, set[int]]
+) -> int:
+    """Every dynamic segment re-evaluated for just the contacts something happened to that its
+    filter can hear: ``touched`` (contact → the types of their events; a visit re-evaluates
+    only the segments whose conditions name visits, see :func:`listening`) and ``moved``
+    (segment id → contacts who entered or left it, for the segments that refer to it).
+    Segments go in dependency order, and what changes in one is added to ``moved``, so
+    dependants follow in the same pass. The cost grows with the contacts named, not with the
+    contacts stored. Returns the number of changes."""
     changes = 0
     for segment in segments_in_order():
-        ids = set(touched).union(*(moved.get(ref, set()) for ref in references(segment.filter)))
+        hears = listening(segment.filter).hears
+        ids = {contact for contact, types in touched.items() if hears(types)}
+        ids = ids.union(*(moved.get(ref, set()) for ref in references(segment.filter)))
         if not ids:
             continue
         changed = segment_refresh(segment_id=segment.pk, contact_ids=ids)

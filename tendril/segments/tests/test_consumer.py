@@ -262,3 +262,33 @@ def test_consumers_rechecks_and_rebuilds_at_once_store_and_announce_each_change_
         assert members(seg) == ids
         assert announced(seg, "segment_entered") == ids
         assert SegmentMember.objects.filter(segment=seg).count() == len(ids)
+
+
+def test_a_visit_re_evaluates_only_the_segments_whose_conditions_can_hear_it(marketer: Any) -> None:
+    ann = ContactFactory(score=0)
+    by_score = segment_create(name="Hot", filter=HOT, by=marketer)
+    by_download = segment_create(name="White paper", filter=WHITE_PAPER_WEEK, by=marketer)
+    Contact.objects.filter(pk=ann.pk).update(score=12)  # no event: only a re-evaluation sees it
+
+    membership_follow([download(ann)])
+
+    assert members(by_download) == [ann.pk]  # it names downloads: re-evaluated
+    assert members(by_score) == []  # a download cannot move a score condition: left alone
+
+    membership_follow([scored(ann, 12)])
+
+    assert members(by_score) == [ann.pk]
+
+
+def test_a_segment_reading_last_seen_hears_every_activity(marketer: Any) -> None:
+    ann = ContactFactory()
+    seen = segment_create(
+        name="Seen lately",
+        filter={"field": "last_seen_at", "op": "gte", "value": "-P1D"},
+        by=marketer,
+    )
+    Contact.objects.filter(pk=ann.pk).update(last_seen_at=clock.now())
+
+    membership_follow([download(ann)])
+
+    assert members(seen) == [ann.pk]
