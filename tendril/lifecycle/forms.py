@@ -1,6 +1,6 @@
 """The lifecycle screens' forms: a stage rule, and a stage's name. They only parse what was
 typed; the services judge it, and their messages go on the field they name
-(``tendril.scoring.forms.service_error``)."""
+(``tendril.ui.views.form_error``)."""
 
 from __future__ import annotations
 

@@ -28,8 +28,7 @@ from tendril.core.events import actor_phrase, event_types
 from tendril.lifecycle import selectors, services
 from tendril.lifecycle.forms import StageAddForm, StageNameForm, StageRuleForm
 from tendril.lifecycle.models import StageRule, Trigger
-from tendril.scoring.forms import service_error
-from tendril.ui.views import confirm_page, confirmed, found, role_required
+from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
 
 
 def rule_words(rule: StageRule) -> str:
@@ -75,7 +74,7 @@ def rule_new(request: AuthedRequest) -> HttpResponse:
         try:
             rule = services.stage_rule_create(data=form.service_data(), by=request.user)
         except DomainError as exc:
-            service_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The rule %(name)s was added.") % {"name": rule.name})
             return redirect("lifecycle:rules")
@@ -90,7 +89,7 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.stage_rule_update(rule=rule, data=form.service_data(), by=request.user)
         except DomainError as exc:
-            service_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The rule %(name)s was saved.") % {"name": rule.name})
             return redirect("lifecycle:rules")
@@ -149,7 +148,7 @@ def stages_page(request: AuthedRequest) -> HttpResponse:
                 key=form.cleaned_data["key"], label=form.cleaned_data["label"], by=request.user
             )
         except DomainError as exc:
-            service_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The stage %(name)s was added.") % {"name": stage.label})
             return redirect("lifecycle:stages")

@@ -9,22 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tendril.core.durations import duration_iso
-from tendril.core.errors import DomainError
 from tendril.scoring.models import ScoringRule, ScoringSettings
-
-
-def _field_of(service_field: str | None, form: forms.Form) -> str | None:
-    """The form field a service's JSON path falls on (``where.url.contains`` → ``where``,
-    ``decay.every`` → ``decay_every``), None for the top of the form."""
-    if not service_field:
-        return None
-    name = service_field.split(".", 1)[0] if service_field.startswith("where") else service_field
-    name = name.replace(".", "_")
-    return name if name in form.fields else None
-
-
-def service_error(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(_field_of(exc.field, form), exc.message)
 
 
 class RuleForm(forms.Form):

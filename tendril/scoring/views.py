@@ -25,9 +25,9 @@ from tendril.core.conditions import where_editor, where_words
 from tendril.core.errors import DomainError
 from tendril.core.events import describe
 from tendril.scoring import selectors, services
-from tendril.scoring.forms import RuleForm, ThresholdsForm, service_error
+from tendril.scoring.forms import RuleForm, ThresholdsForm
 from tendril.scoring.models import ScoringRule
-from tendril.ui.views import confirm_page, confirmed, found, role_required
+from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
 
 
 def _page(
@@ -71,7 +71,7 @@ def thresholds_save(request: AuthedRequest) -> HttpResponse:
                 by=request.user,
             )
         except DomainError as exc:
-            service_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The grade thresholds were saved."))
             return redirect("scoring:scoring")
@@ -97,7 +97,7 @@ def rule_new(request: AuthedRequest) -> HttpResponse:
         try:
             rule = services.rule_create(data=form.service_data(), by=request.user)
         except DomainError as exc:
-            service_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The rule %(name)s was added.") % {"name": rule.name})
             return redirect("scoring:scoring")
@@ -112,7 +112,7 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.rule_update(rule=rule, data=form.service_data(), by=request.user)
         except DomainError as exc:
-            service_error(form, exc)
+            form_error(form, exc)
         else:
             saved = (
                 _("The rule %(name)s was saved; its points are being recounted in the background.")

@@ -126,8 +126,12 @@ def form_page(request: HttpRequest, template: str, form: Form, **context: Any) -
 
 
 def form_error(form: Form, exc: DomainError) -> None:
-    """Put a service's message next to the input it names, or on top of the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    """Put a service's message next to the input it names, or on top of the form. A service
+    names JSON paths: ``decay.every`` falls on the field ``decay_every``, and a path inside a
+    JSON field (``where.url.contains``) on that field (``where``)."""
+    field = exc.field or ""
+    candidates = (field, field.replace(".", "_"), field.split(".", 1)[0])
+    form.add_error(next((name for name in candidates if name in form.fields), None), exc.message)
 
 
 def confirmed(request: HttpRequest) -> bool:
