@@ -49,7 +49,12 @@ def _last_seen_forward(newest: dict[int, datetime]) -> None:
     Raw SQL, measured (bench/consumer_lag.py, 205k events over 5,000 contacts, PostgreSQL): one
     ORM UPDATE per contact drained 1,024 events/s; one UPDATE with a CASE of 500 branches,
     2,059; this ``UPDATE … FROM (VALUES …)``, which the ORM cannot write, see bench/RESULTS.md.
+
+    The rows are locked in id order first, as every writer of many contacts does (scoring,
+    stage rules), so consumers running side by side wait for each other instead of deadlocking.
     """
+    ids = sorted(newest)
+    list(Contact.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     table = connection.ops.quote_name(Contact._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
     rows = ", ".join(["(%s, %s)"] * len(newest))

@@ -229,16 +229,23 @@ def _note_failure(cursor: ConsumerCursor, exc: BaseException, now: datetime) -> 
     cursor.save(update_fields=["attempts", "retry_at", "last_error", "updated_at"])
 
 
+def consumer_drain(name: str, *, batch_size: int = 500, max_batches: int = 20) -> int:
+    """Consumer ``name``'s next batches until it has caught up with the log (at most
+    ``max_batches``, so a long backlog does not hold a worker for ever)."""
+    moved = 0
+    for _ in range(max_batches):
+        step = consumer_try_one(name, batch_size=batch_size)
+        moved += step
+        if step < batch_size:
+            break
+    return moved
+
+
 def consumers_run_all(*, batch_size: int = 500, max_batches: int = 20) -> int:
     """One pass over every consumer, a few batches each so none starves the others."""
-    moved = 0
-    for name in list(_registry):
-        for _ in range(max_batches):
-            step = consumer_try_one(name, batch_size=batch_size)
-            moved += step
-            if step < batch_size:
-                break
-    return moved
+    return sum(
+        consumer_drain(name, batch_size=batch_size, max_batches=max_batches) for name in _registry
+    )
 
 
 # --- dead letters ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import close_old_connections
@@ -23,12 +23,18 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PeriodicJob:
+    """``run`` every ``every`` seconds; Celery beat sends task ``task`` (the job's name unless
+    given) with ``kwargs``, so one task can be several jobs (one per event consumer)."""
+
     name: str
     every: float
     run: Callable[[], object]
+    task: str = ""
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 _jobs: dict[str, PeriodicJob] = {}
+_providers: list[Callable[[], list[PeriodicJob]]] = []
 
 
 def periodic(*, every: float) -> Callable[[Callable[[], object]], Callable[[], object]]:
@@ -42,14 +48,26 @@ def periodic(*, every: float) -> Callable[[Callable[[], object]], Callable[[], o
     return register
 
 
+def periodic_jobs(provider: Callable[[], list[PeriodicJob]]) -> Callable[[], list[PeriodicJob]]:
+    """Register ``provider``, asked for its jobs when a scheduler starts: for jobs that depend
+    on what is installed and on the database (one per event consumer)."""
+    _providers.append(provider)
+    return provider
+
+
 def jobs() -> list[PeriodicJob]:
-    return list(_jobs.values())
+    return [*_jobs.values(), *(job for provider in _providers for job in provider())]
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
     return {
-        job.name: {"task": job.name, "schedule": job.every, "options": {"expires": job.every}}
-        for job in _jobs.values()
+        job.name: {
+            "task": job.task or job.name,
+            "kwargs": job.kwargs,
+            "schedule": job.every,
+            "options": {"expires": job.every},
+        }
+        for job in jobs()
     }
 
 

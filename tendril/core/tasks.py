@@ -9,14 +9,15 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from functools import partial
 from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 
-from tendril.core.consumers import consumers_run_all
-from tendril.core.scheduler import periodic
+from tendril.core.consumers import consumer_drain, consumers_run_all, registered
+from tendril.core.scheduler import PeriodicJob, periodic_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,38 @@ def enqueue(task: Task, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
-@periodic(every=1.0)
+# The pause of a consumer's job after a pass: at most this long before a quiet consumer sees
+# a new event (bench/consumer_lag.py: the lag is the pause, the log's watermark adds little).
+CONSUMER_PAUSE = 0.25
+
+
 @shared_task(name="tendril.consumers_tick")
 def consumers_tick() -> int:
-    """Hand every event consumer its next batches of the log."""
+    """Hand every event consumer its next batches of the log, one after the other."""
     return consumers_run_all()
+
+
+@shared_task(name="tendril.consumer_tick")
+def consumer_tick(name: str) -> int:
+    """Hand one event consumer its next batches of the log."""
+    return consumer_drain(name)
+
+
+@periodic_jobs
+def consumer_jobs() -> list[PeriodicJob]:
+    """The jobs that feed the event consumers. On PostgreSQL, one per consumer, so consumers
+    run side by side and a slow one holds up no other (a consumer's cursor is claimed ``SKIP
+    LOCKED``: two ticks of one consumer never overlap). On SQLite, whose one writer at a time
+    would only make them queue, one job hands every consumer its batches in turn."""
+    if connection.vendor != "postgresql":
+        return [PeriodicJob("tendril.consumers_tick", CONSUMER_PAUSE, consumers_tick)]
+    return [
+        PeriodicJob(
+            f"tendril.consumer_tick:{name}",
+            CONSUMER_PAUSE,
+            partial(consumer_tick, name=name),
+            task="tendril.consumer_tick",
+            kwargs={"name": name},
+        )
+        for name in registered()
+    ]

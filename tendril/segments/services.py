@@ -43,6 +43,9 @@ ENTERED = "segment_entered"
 EXITED = "segment_exited"
 MAX_IDS = 10_000
 BATCH = 1000
+# Contacts re-evaluated per transaction when their window moments pass: short, so the segments
+# consumer never waits long for a segment's row.
+RECHECK_CHUNK = 250
 
 
 def _name_clean(raw: object, *, segment_id: int | None = None) -> str:
@@ -272,7 +275,12 @@ def _rechecks_plan(segment: Segment, contact_ids: list[int] | None) -> None:
         stale.delete()
     else:
         for chunk in _chunks(contact_ids):
-            stale.filter(contact_id__in=[i for i in chunk if i not in due]).delete()
+            planned = dict(stale.filter(contact_id__in=chunk).values_list("contact_id", "due_at"))
+            stale.filter(contact_id__in=[i for i in planned if i not in due]).delete()
+            # A moment that has not moved is not written again: most events leave it alone.
+            for i in chunk:
+                if i in due and planned.get(i) == due[i]:
+                    del due[i]
     SegmentRecheck.objects.bulk_create(
         (SegmentRecheck(segment=segment, contact_id=i, due_at=at) for i, at in due.items()),
         batch_size=BATCH,
@@ -287,13 +295,14 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 
 
 @transaction.atomic
-def segment_rechecks_run(*, segment_id: int, limit: int = BATCH) -> int:
+def segment_rechecks_run(*, segment_id: int, limit: int = RECHECK_CHUNK) -> int:
     """Re-evaluate the contacts of one segment whose window moment has passed (at most
     ``limit``); returns how many were claimed. The segment's row is locked before the due rows
-    (the order every membership writer uses), and the rows are claimed ``SKIP LOCKED``, so
-    workers running at once share the due rows instead of waiting on each other."""
-    if not Segment.objects.select_for_update().filter(pk=segment_id).exists():
-        return 0
+    (the order every membership writer uses), both ``SKIP LOCKED``: workers running at once
+    share the due rows, and a segment the segments consumer is updating is left for the next
+    pass instead of holding up the consumer, and with it every new event, behind this job."""
+    if not Segment.objects.select_for_update(skip_locked=True).filter(pk=segment_id).exists():
+        return 0  # or the segments consumer is at work on it: this job comes back later
     claimed = list(
         SegmentRecheck.objects.select_for_update(skip_locked=True)
         .filter(segment_id=segment_id, due_at__lt=clock.now())

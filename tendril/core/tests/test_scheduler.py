@@ -5,15 +5,38 @@ from __future__ import annotations
 import threading
 import time
 
+from django.db import connection
+
 from tendril.core import scheduler
+from tendril.core.consumers import registered
 from tendril.core.scheduler import EmbeddedScheduler, PeriodicJob, beat_schedule
+from tendril.core.tasks import CONSUMER_PAUSE
 
 
 def test_celery_beat_ticks_expire_after_one_period_so_a_busy_worker_drops_stale_ones():
     schedule = beat_schedule()
 
-    assert schedule["tendril.consumers_tick"]["schedule"] == 1.0
+    assert schedule["tendril.segments_recheck"]["schedule"] == 30.0
     assert all(entry["options"]["expires"] == entry["schedule"] for entry in schedule.values())
+
+
+def test_each_event_consumer_has_its_own_job_on_postgresql_and_all_share_one_on_sqlite():
+    schedule = beat_schedule()
+    ticks = {name: entry for name, entry in schedule.items() if "consumer" in entry["task"]}
+
+    if connection.vendor == "postgresql":
+        assert ticks == {
+            f"tendril.consumer_tick:{name}": {
+                "task": "tendril.consumer_tick",
+                "kwargs": {"name": name},
+                "schedule": CONSUMER_PAUSE,
+                "options": {"expires": CONSUMER_PAUSE},
+            }
+            for name in registered()
+        }
+    else:
+        assert list(ticks) == ["tendril.consumers_tick"]
+        assert ticks["tendril.consumers_tick"]["kwargs"] == {}
 
 
 def test_a_slow_job_never_overlaps_itself_nor_holds_up_the_others(monkeypatch):
@@ -40,6 +63,7 @@ def test_a_slow_job_never_overlaps_itself_nor_holds_up_the_others(monkeypatch):
         "_jobs",
         {"slow": PeriodicJob("slow", 0.05, slow), "fast": PeriodicJob("fast", 0.05, fast)},
     )
+    monkeypatch.setattr(scheduler, "_providers", [])
     embedded = EmbeddedScheduler()
     embedded.start()
     time.sleep(1.2)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tendril.contacts.models import Contact
@@ -262,6 +262,45 @@ def test_consumers_rechecks_and_rebuilds_at_once_store_and_announce_each_change_
         assert members(seg) == ids
         assert announced(seg, "segment_entered") == ids
         assert SegmentMember.objects.filter(segment=seg).count() == len(ids)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_recheck_job_passes_over_a_segment_the_consumer_is_updating_and_takes_it_later() -> (
+    None
+):
+    reader = ContactFactory()
+    download(reader, at=clock.now() - timedelta(days=8))
+    # Made while the download was in the window: a member, due to leave a day ago.
+    with time_machine.travel(clock.now() - timedelta(days=2), tick=False):
+        segment = segment_create(name="Readers", filter=WHITE_PAPER_WEEK, by=None)
+    assert members(segment) == [reader.pk]
+    SegmentRecheck.objects.filter(segment=segment).delete()
+    SegmentRecheck.objects.create(
+        segment=segment, contact_id=reader.pk, due_at=clock.now() - timedelta(minutes=1)
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def consumer_at_work() -> None:
+        try:
+            with transaction.atomic():
+                Segment.objects.select_for_update().get(pk=segment.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=consumer_at_work)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        assert segments_recheck() == 0  # at once, not after the consumer's transaction
+        assert members(segment) == [reader.pk]
+    finally:
+        release.set()
+        holder.join(10)
+    assert segments_recheck() == 1
+    assert members(segment) == []
 
 
 def test_a_visit_re_evaluates_only_the_segments_whose_conditions_can_hear_it(marketer: Any) -> None:
