@@ -29,6 +29,7 @@ from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 from tendril.lifecycle.api import router as lifecycle_router
 from tendril.notifications.api import router as notifications_router
 from tendril.personas.api import router as personas_router
+from tendril.tracking.api import router as tracking_router
 from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
@@ -194,4 +195,5 @@ api.add_router("/v1", accounts_router)
 api.add_router("/v1", lifecycle_router)
 api.add_router("/v1", alerts_router)
 api.add_router("/v1", personas_router)
+api.add_router("/v1", tracking_router)
 api.add_router("/v1/notifications", notifications_router)

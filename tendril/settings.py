@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tendril.contacts",
     "tendril.system",
     "tendril.scoring",
+    "tendril.tracking",
     "tendril.segments",
     "tendril.lifecycle",
     "tendril.alerts",

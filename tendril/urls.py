@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tendril.system.urls")),
     path("", include("tendril.segments.urls")),
     path("", include("tendril.scoring.urls")),
+    path("", include("tendril.tracking.urls")),
     path("", include("tendril.lifecycle.urls")),
     path("", include("tendril.alerts.urls")),
     path("", include("tendril.personas.urls")),

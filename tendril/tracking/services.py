@@ -1,0 +1,278 @@
+"""Writes of web tracking: sites (name, domains, public key) and what their pages collect.
+
+A hit from the snippet (``POST /t/collect``) is checked against its site before anything is
+stored: the key must name a site, the page asking must be served from one of its domains, and
+so must every page an event is about; the events then go through the same ingest as the API,
+as the browser's anonymous visitor (``visitor_id``), so an identification later joins them to
+the contact.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tendril.accounts.models import User
+from tendril.accounts.services import Actor, audit_record
+from tendril.contacts.ingest import NewEvent, events_ingest
+from tendril.core import clock
+from tendril.core.errors import Conflict, Forbidden, InvalidInput
+from tendril.core.models import EventSource
+from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
+from tendril.tracking.models import Site
+
+MAX_NAME = 200
+MAX_DOMAINS = 50
+# One hit carries the events of one moment on one page: a view, a leave, a few clicks.
+MAX_EVENTS = 20
+MAX_URL = 2000
+MAX_TEXT = 500
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_HOST = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
+VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _name_clean(raw: object, *, site_id: int | None) -> str:
+    name = raw.strip() if isinstance(raw, str) else ""
+    if not name:
+        raise InvalidInput(_("Give the site a name."), field="name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(_("A site's name is at most 200 characters."), field="name")
+    if "\x00" in name:
+        raise InvalidInput(_("This name contains a character that cannot be stored."), field="name")
+    taken = Site.objects.filter(name__iexact=name)
+    if site_id is not None:
+        taken = taken.exclude(pk=site_id)
+    if taken.exists():
+        raise Conflict(
+            _("There is already a site named '%(name)s'.") % {"name": name}, field="name"
+        )
+    return name
+
+
+def domain_clean(raw: object, *, field: str) -> str:
+    """A host name as browsers send it in ``Origin``: lower case, international names in their
+    ASCII form; a leading ``*.`` covers every subdomain. A pasted address keeps its host only."""
+    text = raw.strip().lower() if isinstance(raw, str) else ""
+    if "://" in text:
+        text = urlsplit(text).hostname or ""
+    text = text.rstrip(".")
+    wildcard = text.startswith("*.")
+    host = text[2:] if wildcard else text
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if host else ""
+    except UnicodeError:
+        ascii_host = ""
+    domain = ("*." if wildcard else "") + ascii_host
+    if not ascii_host or len(domain) > 253 or not _HOST.match(domain):
+        raise InvalidInput(
+            _("'%(domain)s' is not a domain name, e.g. example.com or *.example.com")
+            % {"domain": str(raw)[:100]},
+            field=field,
+        )
+    return domain
+
+
+def _domains_clean(raw: object) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        raise InvalidInput(_("Give at least one domain the site is served from."), field="domains")
+    if len(raw) > MAX_DOMAINS:
+        raise InvalidInput(
+            _("A site has at most %(n)s domains.") % {"n": MAX_DOMAINS}, field="domains"
+        )
+    cleaned = [domain_clean(d, field=f"domains[{i}]") for i, d in enumerate(raw)]
+    return list(dict.fromkeys(cleaned))
+
+
+def site_serves(site: Site, host: str | None) -> bool:
+    """Whether a page on ``host`` belongs to ``site`` (``*.example.com`` covers ``a.example.com``
+    and ``example.com`` itself)."""
+    if not host:
+        return False
+    host = host.lower().rstrip(".")
+    for domain in site.domains:
+        if domain.startswith("*."):
+            if host == domain[2:] or host.endswith(domain[1:]):
+                return True
+        elif host == domain:
+            return True
+    return False
+
+
+@transaction.atomic
+def site_create(*, data: Mapping[str, Any], by: Actor) -> Site:
+    """A new site with a fresh public key; ``name`` and ``domains`` are required."""
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            site = Site.objects.create(
+                name=_name_clean(data.get("name"), site_id=None),
+                domains=_domains_clean(data.get("domains")),
+                key=secrets.token_urlsafe(18),
+                created_by=by if isinstance(by, User) else None,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:  # the same name saved a moment ago by someone else
+        raise Conflict(
+            _("There is already a site named '%(name)s'.") % {"name": data.get("name")},
+            field="name",
+        ) from None
+    audit_record(
+        actor=by,
+        action="site.create",
+        target_type="site",
+        target_id=site.pk,
+        detail={"name": site.name, "domains": site.domains},
+    )
+    return site
+
+
+@transaction.atomic
+def site_update(*, site: Site, data: Mapping[str, Any], by: Actor) -> Site:
+    """The given fields (``name``, ``domains``) changed; with ``new_key``, a new public key
+    (the old one stops working at once: for a key copied where it should not be)."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if data.get("name") is not None:
+        site.name = _name_clean(data["name"], site_id=site.pk)
+    if data.get("domains") is not None:
+        site.domains = _domains_clean(data["domains"])
+    if data.get("new_key"):
+        site.key = secrets.token_urlsafe(18)
+    site.updated_at = clock.now()
+    try:
+        with transaction.atomic():
+            site.save()
+    except IntegrityError:
+        raise Conflict(
+            _("There is already a site named '%(name)s'.") % {"name": site.name}, field="name"
+        ) from None
+    audit_record(
+        actor=by,
+        action="site.update",
+        target_type="site",
+        target_id=site.pk,
+        detail={"name": site.name, "domains": site.domains, "new_key": bool(data.get("new_key"))},
+    )
+    return site
+
+
+@transaction.atomic
+def site_delete(*, site: Site, by: Actor) -> None:
+    """The site goes, and its key stops working; what it collected stays on the event log."""
+    audit_record(
+        actor=by,
+        action="site.delete",
+        target_type="site",
+        target_id=site.pk,
+        detail={"name": site.name, "domains": site.domains},
+    )
+    site.delete()
+
+
+# --- what the snippet collects -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ``POST /t/collect``, parsed: the site's key, the browser's visitor id, its events."""
+
+    key: str
+    visitor: str
+    events: list[dict[str, Any]]
+
+
+def _text(value: object, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _page_url(site: Site, raw: object, *, field: str) -> str:
+    url = _text(raw, MAX_URL + 1)
+    parts = urlsplit(url) if url else None
+    if (
+        parts is None
+        or len(url) > MAX_URL
+        or parts.scheme not in ("http", "https")
+        or not site_serves(site, parts.hostname)
+    ):
+        raise InvalidInput(_("The page is not on one of the site's domains."), field=field)
+    return url
+
+
+def _utm(url: str) -> dict[str, str]:
+    query = dict(parse_qsl(urlsplit(url).query))
+    return {key: query[key][:MAX_TEXT] for key in UTM_KEYS if query.get(key)}
+
+
+def _event(site: Site, raw: object, index: int) -> tuple[str, dict[str, Any]]:
+    """The stored type and properties of one collected event; InvalidInput when it is not
+    something the snippet sends."""
+    if not isinstance(raw, dict):
+        raise InvalidInput(_("An event is an object."), field=f"e[{index}]")
+    kind = raw.get("t")
+    url = _page_url(site, raw.get("u"), field=f"e[{index}].u")
+    base: dict[str, Any] = {"url": url, "site": site.pk}
+    if kind == "page_view":
+        referrer = _text(raw.get("r"), MAX_URL)
+        return "page_view", {
+            **base,
+            "title": _text(raw.get("ti"), MAX_TEXT),
+            "referrer": referrer if referrer.startswith(("http://", "https://")) else "",
+            **_utm(url),
+        }
+    if kind == PAGE_LEFT:
+        seconds = raw.get("s")
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= 86400:
+            raise InvalidInput(_("Seconds on the page are 0 to 86,400."), field=f"e[{index}].s")
+        return PAGE_LEFT, {**base, "seconds": seconds}
+    if kind == LINK_CLICKED:
+        href = _text(raw.get("h"), MAX_URL + 1)
+        if len(href) > MAX_URL or not href.startswith(("http://", "https://")):
+            raise InvalidInput(_("A link is an http or https address."), field=f"e[{index}].h")
+        click = "download" if raw.get("c") == "download" else "outbound"
+        return LINK_CLICKED, {**base, "href": href, "kind": click}
+    raise InvalidInput(_("Unknown event."), field=f"e[{index}].t")
+
+
+def hit_parse(body: object) -> Hit:
+    """The hit's parts, or InvalidInput naming what is wrong (the site is checked after)."""
+    if not isinstance(body, dict):
+        raise InvalidInput(_("The body is a JSON object."), field=None)
+    key, visitor, events = body.get("k"), body.get("v"), body.get("e")
+    if not isinstance(key, str) or not key or len(key) > 40:
+        raise InvalidInput(_("The site key is missing."), field="k")
+    if not isinstance(visitor, str) or not VISITOR.match(visitor):
+        raise InvalidInput(_("The visitor id is missing or malformed."), field="v")
+    if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
+        raise InvalidInput(_("A hit carries 1 to %(n)s events.") % {"n": MAX_EVENTS}, field="e")
+    return Hit(key=key, visitor=visitor, events=events)
+
+
+def hit_record(*, site: Site, hit: Hit, origin_host: str | None) -> int:
+    """Store a hit's events as the site's anonymous visitor; returns how many. The page asking
+    must be one of the site's (``Origin``), and so must every page an event is about: a key
+    copied onto another site writes nothing."""
+    if not site_serves(site, origin_host):
+        raise Forbidden(
+            _("This site's key is not for pages on %(host)s.") % {"host": origin_host or "?"}
+        )
+    described = [_event(site, raw, i) for i, raw in enumerate(hit.events)]
+    result = events_ingest(
+        items=[
+            NewEvent(type=kind, properties=properties, visitor_id=hit.visitor)
+            for kind, properties in described
+        ],
+        source=EventSource.TRACKING,
+    )
+    if result.errors:
+        index, error = result.errors[0]
+        raise InvalidInput(str(error), field=f"e[{index}]")
+    return result.accepted
