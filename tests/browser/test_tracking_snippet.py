@@ -1,0 +1,128 @@
+"""The tracking snippet in a real browser: a page of a tracked site (served under its own
+domain) embeds the one script tag; its views, time on page and outbound clicks reach the
+collector as the visitor of a first-party cookie, and the visitor's history joins the contact
+once identified. Do Not Track and the consent flag are honoured."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tendril.contacts.tests.factories import ContactFactory
+from tendril.core.models import Event
+from tendril.core.services import visitor_identify
+from tendril.tracking.models import Site
+from tendril.tracking.services import site_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The shop is another origin than Tendril: its own little server on 127.0.0.1 (Tendril's test
+# server answers on localhost), so chromium sees a page of the loopback network, as a page
+# routed inside the browser would not be, and lets it load the snippet from loopback.
+SHOP_HOST = "127.0.0.1"
+
+
+def _serve_shop(page: Page, live_server: Any, site: Site, *, consent: str = "") -> str:
+    """Start the shop's server (stopped with the test's page); returns the shop's address."""
+
+    class Shop(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            html = (
+                f"<!doctype html><html><head><title>Shop {self.path}</title>"
+                f'<script async src="{live_server.url}/t/tendril.js" data-site="{site.key}"'
+                f"{consent}></script></head><body>"
+                '<a id="next" href="/pricing?utm_source=news">Pricing</a>'
+                '<a id="out" href="https://partner.example.org/">Partner</a>'
+                '<button id="yes" onclick="tendril(\'consent\', true)">OK</button>'
+                "</body></html>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(html)))
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer((SHOP_HOST, 0), Shop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page.context.on("close", lambda _context: server.shutdown())
+    # The partner's page is not ours to load: an empty answer.
+    page.route("https://partner.example.org/**", lambda route: route.fulfill(body="ok"))
+    return f"http://{SHOP_HOST}:{server.server_address[1]}"
+
+
+def _events(count: int, page: Page) -> list[Event]:
+    """The stored events, once ``count`` have arrived (beacons are sent in the background)."""
+    for _ in range(50):
+        rows = list(Event.objects.filter(source="tracking").order_by("id"))
+        if len(rows) >= count:
+            return rows
+        page.wait_for_timeout(100)
+    return list(Event.objects.filter(source="tracking").order_by("id"))
+
+
+def test_views_time_and_outbound_clicks_are_tracked_and_join_the_contact(
+    page: Page, live_server: Any
+) -> None:
+    site = site_create(data={"name": "Shop", "domains": [SHOP_HOST]}, by=None)
+    shop = _serve_shop(page, live_server, site)
+    page.goto(f"{shop}/")
+    page.wait_for_function("typeof window.tendril === 'function'")
+    page.click("#next")
+    page.wait_for_function("typeof window.tendril === 'function'")
+    page.click("#out")
+
+    stored = _events(5, page)
+    kinds = [(e.type, e.properties["url"]) for e in stored]
+    assert ("page_view", f"{shop}/") in kinds
+    assert ("page_view", f"{shop}/pricing?utm_source=news") in kinds
+    assert any(kind == "page_left" for kind, _ in kinds)
+    assert [e.properties["href"] for e in stored if e.type == "link_clicked"] == [
+        "https://partner.example.org/"
+    ]
+    pricing = next(e for e in stored if e.properties["url"].endswith("utm_source=news"))
+    assert pricing.properties["utm_source"] == "news"
+    assert pricing.properties["title"] == "Shop /pricing?utm_source=news"
+    assert pricing.properties["referrer"] == f"{shop}/"
+    visitors = {e.visitor_id for e in stored}
+    assert len(visitors) == 1  # the cookie kept one visitor across pages
+    cookie = next(c for c in page.context.cookies(shop) if c["name"] == "tendril_vid")
+    assert cookie["value"] == visitors.pop()
+
+    contact = ContactFactory()
+    visitor_identify(visitor_id=cookie["value"], contact_id=contact.pk)
+    assert Event.objects.filter(contact_id=contact.pk, type="page_view").count() == 2
+
+
+def test_nothing_is_sent_until_consent_is_given_then_the_held_view_is(
+    page: Page, live_server: Any
+) -> None:
+    site = site_create(data={"name": "Shop", "domains": [SHOP_HOST]}, by=None)
+    shop = _serve_shop(page, live_server, site, consent=' data-consent="required"')
+    page.goto(f"{shop}/")
+    page.wait_for_function("typeof window.tendril === 'function'")
+    page.wait_for_timeout(300)
+    assert not Event.objects.exists()
+    assert not [c for c in page.context.cookies(shop) if c["name"] == "tendril_vid"]
+    page.click("#yes")
+    assert [e.type for e in _events(1, page)] == ["page_view"]
+
+
+def test_a_browser_asking_not_to_be_tracked_sends_nothing(
+    browser: Browser, live_server: Any
+) -> None:
+    site = site_create(data={"name": "Shop", "domains": [SHOP_HOST]}, by=None)
+    context = browser.new_context()
+    context.add_init_script("Object.defineProperty(navigator, 'doNotTrack', {get: () => '1'})")
+    page = context.new_page()
+    shop = _serve_shop(page, live_server, site)
+    page.goto(f"{shop}/")
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.tendril") == "undefined"
+    assert not Event.objects.exists()
+    context.close()
