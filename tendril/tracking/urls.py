@@ -1,8 +1,10 @@
 from django.urls import path
 
-from tendril.tracking import views
+from tendril.tracking import collector
 
 urlpatterns = [
-    path("t/tendril.js", views.tendril_js, name="tracking-snippet"),
-    path("t/collect", views.collect, name="tracking-collect"),
+    # Public, for browsers and SDKs: a site key writes, nothing reads.
+    path("t/tendril.js", collector.tendril_js, name="tracking-snippet"),
+    path("t/collect", collector.collect, name="tracking-collect"),
+    # Screens (signed-in users).
 ]

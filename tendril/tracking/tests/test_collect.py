@@ -20,7 +20,7 @@ from tendril.core.models import Event
 from tendril.core.services import visitor_identify
 from tendril.tracking.models import Site
 from tendril.tracking.services import site_create
-from tendril.tracking.views import snippet
+from tendril.tracking.collector import snippet
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://shop.example.com"
