@@ -1,11 +1,15 @@
-"""The browser-facing tracking endpoints: the snippet (``GET /t/tendril.js``) and the collector
-(``POST /t/collect``). Public: the site key in the body is the only credential, and nothing
-here can read data. Answers carry CORS headers only for the pages of the key's site."""
+"""The public tracking endpoints: the snippet (``GET /t/tendril.js``), its collector
+(``POST /t/collect``) and Segment-spec ingest (``POST /v1/identify|track|page|screen|batch``).
+A site key is the only credential, and nothing here can read data. Answers carry CORS headers
+only for the pages of the key's site."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gzip
 import json
+import zlib
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,11 +19,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.core.errors import DomainError
-from tendril.tracking import selectors, services
+from tendril.tracking import segment_spec, selectors, services
 
 SNIPPET = Path(__file__).parent / "static" / "tracking" / "tendril.js"
 # A hit is one moment on one page; anything larger is not from the snippet.
 MAX_BODY = 16 * 1024
+# Segment's own limit for a batch; also the most a gzipped body may inflate to.
+MAX_SEGMENT_BODY = 512 * 1024
 
 
 @cache
@@ -92,3 +98,75 @@ def collect(request: HttpRequest) -> HttpResponse:
         response["Access-Control-Allow-Origin"] = origin
         response["Vary"] = "Origin"
     return response
+
+
+# --- Segment-spec ingest -----------------------------------------------------------------------
+
+
+def _write_key(request: HttpRequest, body: object) -> str:
+    """The site key: HTTP Basic's user name (empty password), as the SDKs send it, or the
+    body's ``writeKey``."""
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(encoded, validate=True).decode().partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+    key = body.get("writeKey") if isinstance(body, dict) else None
+    return key if isinstance(key, str) else ""
+
+
+def _inflated(request: HttpRequest) -> bytes | None:
+    """The body, gunzipped when the SDK compressed it; None when it is, or would inflate to,
+    more than ``MAX_SEGMENT_BODY`` (a small gzip bomb is refused without being inflated)."""
+    if int(request.headers.get("Content-Length") or 0) > MAX_SEGMENT_BODY:
+        return None
+    raw = request.body
+    if request.headers.get("Content-Encoding", "").lower() != "gzip":
+        return raw if len(raw) <= MAX_SEGMENT_BODY else None
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, MAX_SEGMENT_BODY + 1)
+    except zlib.error:
+        return b""  # not gzip after all: refused as not JSON
+    return data if len(data) <= MAX_SEGMENT_BODY else None
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def segment_ingest(request: HttpRequest, kind: str) -> JsonResponse:
+    """``POST /v1/<kind>``: one message, or ``batch`` of them; 200 ``{"success": true}`` once
+    all are stored, a 4xx naming the bad part otherwise (nothing stored)."""
+    data = _inflated(request)
+    if data is None:
+        return _refused("payload too large", 413)
+    try:
+        body = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return _refused("the body is not JSON", 400)
+    site = selectors.site_by_key(_write_key(request, body))
+    if site is None:
+        return _refused("unknown or missing write key", 401)
+    _origin, host = _origin_host(request)
+    if request.headers.get("Origin") and not services.site_serves(site, host):
+        return _refused(f"this site's key is not for pages on {host}", 403)
+    try:
+        if kind == "batch":
+            raw = body.get("batch") if isinstance(body, dict) else None
+            if not isinstance(raw, list) or not 1 <= len(raw) <= segment_spec.MAX_MESSAGES:
+                return _refused(
+                    f"batch is a list of 1 to {segment_spec.MAX_MESSAGES} messages", 422, "batch"
+                )
+            pairs = [
+                (f"batch[{i}].", segment_spec.message_parse(m, kind=None, at=f"batch[{i}]."))
+                for i, m in enumerate(raw)
+            ]
+        else:
+            pairs = [("", segment_spec.message_parse(body, kind=kind))]
+        kept = [(path, message) for path, message in pairs if message is not None]
+        segment_spec.messages_record(
+            site=site, messages=[m for _, m in kept], paths=[p for p, _ in kept]
+        )
+    except DomainError as error:
+        return _refused(error.message, error.status, error.field)
+    return JsonResponse({"success": True})

@@ -18,9 +18,9 @@ from django.test import Client
 from tendril.contacts.tests.factories import ContactFactory
 from tendril.core.models import Event
 from tendril.core.services import visitor_identify
+from tendril.tracking.collector import snippet
 from tendril.tracking.models import Site
 from tendril.tracking.services import site_create
-from tendril.tracking.collector import snippet
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://shop.example.com"
