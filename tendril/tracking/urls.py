@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
-from tendril.tracking import collector
+from tendril.tracking import collector, views
+
+app_name = "tracking"
 
 urlpatterns = [
     # Public, for browsers and SDKs: a site key writes, nothing reads.
@@ -12,4 +14,10 @@ urlpatterns = [
         name="tracking-segment",
     ),
     # Screens (signed-in users).
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/new/", views.site_new, name="site_new"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("sites/<int:pk>/key/", views.site_key, name="site_key"),
+    path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
 ]
