@@ -125,6 +125,9 @@ IS_POSTGRES = _db["ENGINE"].endswith("postgresql")
 BROKER_URL = env_url("BROKER_URL", "", schemes=("redis", "rediss", "amqp", "pyamqp"))
 # /healthz says "lagging" when an event consumer's oldest unread event waited longer than this.
 HEALTH_MAX_LAG_SECONDS = env_int("TENDRIL_HEALTH_MAX_LAG_SECONDS", 300, minimum=1)
+# Reverse proxies in front of Tendril that append the client's address to X-Forwarded-For: the
+# visitor's IP (internal traffic, company from IP) is the entry that many places from the right.
+TRUSTED_PROXY_HOPS = env_int("TENDRIL_TRUSTED_PROXY_HOPS", 0)
 
 # --- Email ----------------------------------------------------------------------------------
 _email_url = env_url(

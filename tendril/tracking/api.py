@@ -23,11 +23,17 @@ class SiteIn(BodySchema):
         max_length=services.MAX_DOMAINS,
         description='Host names its pages are served from; "*.example.com" covers subdomains.',
     )
+    internal_ips: list[str] = Field(
+        default_factory=list,
+        max_length=services.MAX_NETWORKS,
+        description="Networks (CIDR) of the site's own people; their visits are not recorded.",
+    )
 
 
 class SitePatch(BodySchema):
     name: str | None = Field(None, max_length=services.MAX_NAME)
     domains: list[str] | None = Field(None, max_length=services.MAX_DOMAINS)
+    internal_ips: list[str] | None = Field(None, max_length=services.MAX_NETWORKS)
     new_key: bool = Field(False, description="Replace the key; the old one stops at once.")
 
 
@@ -35,6 +41,7 @@ class SiteOut(Schema):
     id: int
     name: str
     domains: list[str]
+    internal_ips: list[str]
     key: str = Field(description="Public: it only lets a page or SDK write this site's events.")
     created_at: str
 
@@ -49,6 +56,7 @@ def site_out(site: Site) -> dict[str, Any]:
         "id": site.pk,
         "name": site.name,
         "domains": site.domains,
+        "internal_ips": site.internal_ips,
         "key": site.key,
         "created_at": site.created_at.isoformat(),
     }

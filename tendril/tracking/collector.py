@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.core.errors import DomainError
 from tendril.tracking import segment_spec, selectors, services
+from tendril.tracking.visits import client_ip
 
 SNIPPET = Path(__file__).parent / "static" / "tracking" / "tendril.js"
 # A hit is one moment on one page; anything larger is not from the snippet.
@@ -90,7 +91,13 @@ def collect(request: HttpRequest) -> HttpResponse:
         site = selectors.site_by_key(hit.key)
         if site is None:
             return _refused("unknown site key", 403, "k")
-        services.hit_record(site=site, hit=hit, origin_host=host)
+        services.hit_record(
+            site=site,
+            hit=hit,
+            origin_host=host,
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
     except DomainError as error:
         return _refused(error.message, error.status, error.field)
     response = HttpResponse(status=204)

@@ -9,6 +9,7 @@ the contact.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -27,12 +29,16 @@ from tendril.core.errors import Conflict, Forbidden, InvalidInput
 from tendril.core.models import EventSource
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.models import Site
+from tendril.tracking.visits import ip_in, is_robot, source_of
 
 MAX_NAME = 200
 MAX_DOMAINS = 50
+MAX_NETWORKS = 100
 # One hit carries the events of one moment on one page: a view, a leave, a few clicks.
 MAX_EVENTS = 20
 MAX_URL = 2000
+# A person's browsing sends a few hits a minute; a robot posing as a browser, hundreds.
+MAX_HITS_PER_MINUTE = 120
 MAX_TEXT = 500
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -92,6 +98,31 @@ def _domains_clean(raw: object) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def _networks_clean(raw: object) -> list[str]:
+    """Internal networks as CIDR (``10.0.0.0/8``, ``2001:db8::/32``; a lone address is its own
+    network), each once."""
+    if not isinstance(raw, list):
+        raise InvalidInput(_("Give the internal networks as a list."), field="internal_ips")
+    if len(raw) > MAX_NETWORKS:
+        raise InvalidInput(
+            _("A site has at most %(n)s internal networks.") % {"n": MAX_NETWORKS},
+            field="internal_ips",
+        )
+    cleaned = []
+    for i, value in enumerate(raw):
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            cleaned.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError:
+            raise InvalidInput(
+                _("'%(value)s' is not an IP address or network, e.g. 203.0.113.0/24")
+                % {"value": str(value)[:100]},
+                field=f"internal_ips[{i}]",
+            ) from None
+    return list(dict.fromkeys(cleaned))
+
+
 def site_serves(site: Site, host: str | None) -> bool:
     """Whether a page on ``host`` belongs to ``site`` (``*.example.com`` covers ``a.example.com``
     and ``example.com`` itself)."""
@@ -116,6 +147,7 @@ def site_create(*, data: Mapping[str, Any], by: Actor) -> Site:
             site = Site.objects.create(
                 name=_name_clean(data.get("name"), site_id=None),
                 domains=_domains_clean(data.get("domains")),
+                internal_ips=_networks_clean(data.get("internal_ips") or []),
                 key=secrets.token_urlsafe(18),
                 created_by=by if isinstance(by, User) else None,
                 created_at=now,
@@ -145,6 +177,8 @@ def site_update(*, site: Site, data: Mapping[str, Any], by: Actor) -> Site:
         site.name = _name_clean(data["name"], site_id=site.pk)
     if data.get("domains") is not None:
         site.domains = _domains_clean(data["domains"])
+    if data.get("internal_ips") is not None:
+        site.internal_ips = _networks_clean(data["internal_ips"])
     if data.get("new_key"):
         site.key = secrets.token_urlsafe(18)
     site.updated_at = clock.now()
@@ -188,6 +222,8 @@ class Hit:
     key: str
     visitor: str
     events: list[dict[str, Any]]
+    # The snippet's visit: page views less than 30 minutes apart share it.
+    session: str = ""
 
 
 def _text(value: object, limit: int) -> str:
@@ -212,20 +248,28 @@ def _utm(url: str) -> dict[str, str]:
     return {key: query[key][:MAX_TEXT] for key in UTM_KEYS if query.get(key)}
 
 
-def _event(site: Site, raw: object, index: int) -> tuple[str, dict[str, Any]]:
+def _event(site: Site, raw: object, index: int, session: str) -> tuple[str, dict[str, Any]]:
     """The stored type and properties of one collected event; InvalidInput when it is not
-    something the snippet sends."""
+    something the snippet sends. A page view says where the visit came from (``source``)."""
     if not isinstance(raw, dict):
         raise InvalidInput(_("An event is an object."), field=f"e[{index}]")
     kind = raw.get("t")
     url = _page_url(site, raw.get("u"), field=f"e[{index}].u")
-    base: dict[str, Any] = {"url": url, "site": site.pk}
+    base: dict[str, Any] = {
+        "url": url,
+        "site": site.pk,
+        **({"session": session} if session else {}),
+    }
     if kind == "page_view":
         referrer = _text(raw.get("r"), MAX_URL)
+        referrer = referrer if referrer.startswith(("http://", "https://")) else ""
         return "page_view", {
             **base,
             "title": _text(raw.get("ti"), MAX_TEXT),
-            "referrer": referrer if referrer.startswith(("http://", "https://")) else "",
+            "referrer": referrer,
+            "source": source_of(
+                url, referrer, internal=site_serves(site, urlsplit(referrer).hostname)
+            ),
             **_utm(url),
         }
     if kind == PAGE_LEFT:
@@ -253,18 +297,38 @@ def hit_parse(body: object) -> Hit:
         raise InvalidInput(_("The visitor id is missing or malformed."), field="v")
     if not isinstance(events, list) or not 1 <= len(events) <= MAX_EVENTS:
         raise InvalidInput(_("A hit carries 1 to %(n)s events.") % {"n": MAX_EVENTS}, field="e")
-    return Hit(key=key, visitor=visitor, events=events)
+    session = body.get("s", "")
+    if session != "" and (not isinstance(session, str) or not VISITOR.match(session)):
+        raise InvalidInput(_("The visit id is malformed."), field="s")
+    return Hit(key=key, visitor=visitor, events=events, session=session)
 
 
-def hit_record(*, site: Site, hit: Hit, origin_host: str | None) -> int:
+def _too_busy(site: Site, visitor: str) -> bool:
+    """More hits from one visitor this minute than a person's browsing makes: a robot that does
+    not say so. Counted in the cache (per process without a shared one: a looser limit)."""
+    bucket = f"tendril:hits:{site.pk}:{visitor}:{int(clock.now().timestamp() // 60)}"
+    cache.add(bucket, 0, timeout=120)
+    try:
+        return cache.incr(bucket) > MAX_HITS_PER_MINUTE
+    except ValueError:  # evicted in between: count again from here
+        return False
+
+
+def hit_record(
+    *, site: Site, hit: Hit, origin_host: str | None, ip: str = "", user_agent: str = ""
+) -> int:
     """Store a hit's events as the site's anonymous visitor; returns how many. The page asking
     must be one of the site's (``Origin``), and so must every page an event is about: a key
-    copied onto another site writes nothing."""
+    copied onto another site writes nothing. Robots (by user agent, or by a pace no person
+    keeps) and the site's own people (its internal networks) are checked, then left out:
+    nothing is stored and the answer is the same, so neither learns to hide."""
     if not site_serves(site, origin_host):
         raise Forbidden(
             _("This site's key is not for pages on %(host)s.") % {"host": origin_host or "?"}
         )
-    described = [_event(site, raw, i) for i, raw in enumerate(hit.events)]
+    described = [_event(site, raw, i, hit.session) for i, raw in enumerate(hit.events)]
+    if is_robot(user_agent) or ip_in(ip, site.internal_networks()) or _too_busy(site, hit.visitor):
+        return 0
     result = events_ingest(
         items=[
             NewEvent(type=kind, properties=properties, visitor_id=hit.visitor)

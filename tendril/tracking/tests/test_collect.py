@@ -20,11 +20,12 @@ from tendril.core.models import Event
 from tendril.core.services import visitor_identify
 from tendril.tracking.collector import snippet
 from tendril.tracking.models import Site
-from tendril.tracking.services import site_create
+from tendril.tracking.services import MAX_HITS_PER_MINUTE, site_create
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://shop.example.com"
 VISITOR = "a1b2c3d4e5f6a7b8"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
 
 
 @pytest.fixture
@@ -32,10 +33,17 @@ def site() -> Site:
     return site_create(data={"name": "Shop", "domains": ["*.example.com"]}, by=None)
 
 
-def hit(client: Client, body: Any, *, origin: str | None = ORIGIN, raw: bytes | None = None) -> Any:
-    headers = {"HTTP_ORIGIN": origin} if origin else {}
+def hit(
+    client: Client,
+    body: Any,
+    *,
+    origin: str | None = ORIGIN,
+    raw: bytes | None = None,
+    **extra: Any,
+) -> Any:
+    headers = {"HTTP_USER_AGENT": BROWSER, **({"HTTP_ORIGIN": origin} if origin else {})}
     data = raw if raw is not None else json.dumps(body)
-    return client.post("/t/collect", data, content_type="text/plain", **headers)
+    return client.post("/t/collect", data, content_type="text/plain", **headers, **extra)
 
 
 def view(site: Site, url: str = f"{ORIGIN}/pricing?utm_source=news&utm_medium=email") -> Any:
@@ -62,6 +70,7 @@ def test_a_page_view_is_stored_as_the_visitor_with_its_utm_and_cors_for_the_page
         "referrer": "https://www.google.com/",
         "utm_source": "news",
         "utm_medium": "email",
+        "source": "email",
     }
 
 
@@ -202,7 +211,7 @@ def test_concurrent_hits_at_a_live_server_are_all_stored_once_with_no_5xx(live_s
         request = urllib.request.Request(
             f"{live_server.url}/t/collect",
             data=json.dumps(body).encode(),
-            headers={"Content-Type": "text/plain", "Origin": ORIGIN},
+            headers={"Content-Type": "text/plain", "Origin": ORIGIN, "User-Agent": BROWSER},
             method="POST",
         )
         try:
@@ -220,3 +229,61 @@ def test_concurrent_hits_at_a_live_server_are_all_stored_once_with_no_5xx(live_s
     assert statuses == [204] * 40
     assert Event.objects.filter(type="page_view").count() == 120
     assert Event.objects.values("visitor_id").distinct().count() == 40
+
+
+def test_the_visit_id_is_kept_on_every_event_of_the_hit(client: Client, site: Site) -> None:
+    body = {**view(site), "s": "visit0123456789ab"}
+    body["e"].append({"t": "page_left", "u": f"{ORIGIN}/pricing", "s": 3})
+    assert hit(client, body).status_code == 204
+    assert {e.properties["session"] for e in Event.objects.all()} == {"visit0123456789ab"}
+    assert hit(client, {**view(site), "s": "no spaces!"}).json()["field"] == "s"
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "",
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; bingbot/2.0)",
+        "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0 Safari/537.36",
+        "python-requests/2.32",
+        "curl/8.5.0",
+    ],
+)
+def test_robots_are_answered_like_people_and_nothing_is_stored(
+    client: Client, site: Site, agent: str
+) -> None:
+    response = client.post(
+        "/t/collect",
+        json.dumps(view(site)),
+        content_type="text/plain",
+        HTTP_ORIGIN=ORIGIN,
+        HTTP_USER_AGENT=agent,
+    )
+    assert response.status_code == 204
+    assert not Event.objects.exists()
+
+
+def test_visits_from_the_sites_internal_networks_are_not_recorded(
+    client: Client, site: Site, settings: Any
+) -> None:
+    site.internal_ips = ["203.0.113.0/24"]
+    site.save()
+    inside = hit(client, view(site), REMOTE_ADDR="203.0.113.9")
+    assert inside.status_code == 204 and not Event.objects.exists()
+    assert hit(client, view(site), REMOTE_ADDR="198.51.100.7").status_code == 204
+    assert Event.objects.count() == 1
+    # Behind one proxy, the address it appends is the visitor's; what the client claims is not.
+    settings.TRUSTED_PROXY_HOPS = 1
+    hit(client, view(site), HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.20")
+    hit(client, view(site), HTTP_X_FORWARDED_FOR="203.0.113.20, 198.51.100.1")
+    assert Event.objects.count() == 2
+
+
+def test_a_visitor_sending_more_than_a_person_could_is_left_out(client: Client, site: Site) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(MAX_HITS_PER_MINUTE + 5):
+        assert hit(client, view(site)).status_code == 204
+    assert Event.objects.count() == MAX_HITS_PER_MINUTE

@@ -1,6 +1,6 @@
 /* Tendril tracking snippet: <script async src="https://TENDRIL/t/tendril.js" data-site="KEY"></script>
    Page views (URL, title, referrer; UTM parameters are read from the URL), time on page, and
-   clicks on outbound links and downloads, as the visitor of a first-party cookie. Nothing is
+   clicks on outbound links and downloads, as the visitor and the visit of first-party cookies. Nothing is
    sent when the browser asks not to be tracked, nor, with data-consent="required", until the
    page calls tendril("consent", true). tendril("page") records a view in a single-page app. */
 (function (w, d, n) {
@@ -10,27 +10,27 @@
   var endpoint = s.src.replace(/\/t\/tendril\.js.*$/, "/t/collect");
   var consented = s.getAttribute("data-consent") !== "required";
   var held = [];
-  var COOKIE = "tendril_vid";
   var DOWNLOAD = /\.(pdf|zip|rar|7z|gz|docx?|xlsx?|pptx?|csv|epub|mp3|mp4|mov|dmg|exe)(\?|#|$)/i;
   var shown = 0, visible = 0, url = location.href;
 
-  function visitor() {
-    var m = d.cookie.match(new RegExp("(?:^|; )" + COOKIE + "=([A-Za-z0-9_-]{8,64})"));
+  function cookie(name, age) {
+    // The id kept in a first-party cookie, made on first use and renewed on every hit.
+    var m = d.cookie.match(new RegExp("(?:^|; )" + name + "=([A-Za-z0-9_-]{8,64})"));
     var id = m && m[1];
     if (!id) {
       var bytes = new Uint8Array(16);
-      (w.crypto || w.msCrypto).getRandomValues(bytes);
+      w.crypto.getRandomValues(bytes);
       id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
     }
-    // Renewed on every hit: two years after the last visit.
-    d.cookie = COOKIE + "=" + id + "; path=/; max-age=63072000; SameSite=Lax" +
+    d.cookie = name + "=" + id + "; path=/; max-age=" + age + "; SameSite=Lax" +
       (location.protocol === "https:" ? "; Secure" : "");
     return id;
   }
 
   function send(events) {
     if (!consented) { held = held.concat(events); return; }
-    var body = JSON.stringify({ k: key, v: visitor(), e: events });
+    // The visitor for two years after their last visit; the visit until 30 minutes of quiet.
+    var body = JSON.stringify({ k: key, v: cookie("tendril_vid", 63072000), s: cookie("tendril_sid", 1800), e: events });
     // text/plain: a "simple" request, so no preflight, and sendBeacon survives the page closing.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, new Blob([body], { type: "text/plain" })))) {
       fetch(endpoint, { method: "POST", body: body, keepalive: true, mode: "cors",
