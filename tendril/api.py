@@ -29,10 +29,10 @@ from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 from tendril.lifecycle.api import router as lifecycle_router
 from tendril.notifications.api import router as notifications_router
 from tendril.personas.api import router as personas_router
-from tendril.tracking.api import router as tracking_router
 from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
+from tendril.tracking.api import router as tracking_router
 
 logger = logging.getLogger(__name__)
 

@@ -31,10 +31,33 @@ class SiteForm(forms.Form):
         ),
     )
 
+    internal_ips = forms.CharField(
+        label=_("Internal networks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_(
+            "Visits from these IP addresses or networks (e.g. 203.0.113.0/24), such as your "
+            "office, are not recorded. One a line or separated by commas."
+        ),
+    )
+
     @classmethod
     def for_site(cls, site: Site) -> SiteForm:
-        return cls(initial={"name": site.name, "domains": "\n".join(site.domains)})
+        return cls(
+            initial={
+                "name": site.name,
+                "domains": "\n".join(site.domains),
+                "internal_ips": "\n".join(site.internal_ips),
+            }
+        )
+
+    def _list(self, name: str) -> list[str]:
+        parts = (part.strip() for part in _SEPARATORS.split(self.cleaned_data[name]))
+        return [part for part in parts if part]
 
     def service_data(self) -> dict[str, Any]:
-        domains = (part.strip() for part in _SEPARATORS.split(self.cleaned_data["domains"]))
-        return {"name": self.cleaned_data["name"], "domains": [d for d in domains if d]}
+        return {
+            "name": self.cleaned_data["name"],
+            "domains": self._list("domains"),
+            "internal_ips": self._list("internal_ips"),
+        }

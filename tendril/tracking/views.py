@@ -7,8 +7,6 @@ add, change and delete sites (``is_marketing``), as the API allows.
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,16 +21,6 @@ from tendril.tracking import selectors, services
 from tendril.tracking.forms import SiteForm
 from tendril.tracking.models import Site
 from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
-
-# The services name one domain of the list by its place in it ("domains[1]"); the form has one
-# box for all of them.
-_ONE_DOMAIN = re.compile(r"^domains\[\d+\]$")
-
-
-def _form_error(form: SiteForm, exc: DomainError) -> None:
-    if exc.field and _ONE_DOMAIN.match(exc.field):
-        exc.field = "domains"
-    form_error(form, exc)
 
 
 def snippet(site: Site) -> str:
@@ -68,7 +56,7 @@ def site_new(request: AuthedRequest) -> HttpResponse:
         try:
             site = services.site_create(data=form.service_data(), by=request.user)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -87,7 +75,7 @@ def site_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             site = services.site_update(site=site, data=form.service_data(), by=request.user)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The site %(name)s was saved.") % {"name": site})
             return redirect("tracking:site_detail", pk=site.pk)

@@ -7,6 +7,7 @@ the menu list what apps registered in ``tendril.ui.navigation``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cached_property, wraps
 from typing import Any
@@ -127,10 +128,11 @@ def form_page(request: HttpRequest, template: str, form: Form, **context: Any) -
 
 def form_error(form: Form, exc: DomainError) -> None:
     """Put a service's message next to the input it names, or on top of the form. A service
-    names JSON paths: ``decay.every`` falls on the field ``decay_every``, and a path inside a
-    JSON field (``where.url.contains``) on that field (``where``)."""
+    names JSON paths: ``decay.every`` falls on the field ``decay_every``, a path inside a JSON
+    field (``where.url.contains``) on that field (``where``), and one item of a list the form
+    takes in one box (``domains[1]``) on that box (``domains``)."""
     field = exc.field or ""
-    candidates = (field, field.replace(".", "_"), field.split(".", 1)[0])
+    candidates = (field, field.replace(".", "_"), re.split(r"[.\[]", field, maxsplit=1)[0])
     form.add_error(next((name for name in candidates if name in form.fields), None), exc.message)
 
 

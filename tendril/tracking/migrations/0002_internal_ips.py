@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracking', '0001_initial'),
+        ("tracking", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='site',
-            name='internal_ips',
+            model_name="site",
+            name="internal_ips",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

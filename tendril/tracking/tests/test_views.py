@@ -193,3 +193,24 @@ def test_an_unknown_site_is_not_found(marketer: User) -> None:
 def test_signed_out_visitors_are_sent_to_sign_in() -> None:
     answer = Client().get(reverse("tracking:site_list"))
     assert answer.status_code == 302 and answer["Location"].startswith(reverse("ui:login"))
+
+
+def test_internal_networks_are_saved_from_the_form_and_a_bad_one_shows_on_its_field(
+    marketer: User,
+) -> None:
+    client = signed_in(marketer)
+    site = a_site()
+    edit = reverse("tracking:site_edit", args=[site.pk])
+    bad = client.post(
+        edit, {"name": "Shop", "domains": "shop.example.com", "internal_ips": "10.0.0.0/8, office"}
+    )
+    assert bad.status_code == 422
+    assert bad.context["form"].errors["internal_ips"] == [
+        "'office' is not an IP address or network, e.g. 203.0.113.0/24"
+    ]
+    client.post(
+        edit,
+        {"name": "Shop", "domains": "shop.example.com", "internal_ips": "10.0.0.0/8\n203.0.113.7"},
+    )
+    site.refresh_from_db()
+    assert site.internal_ips == ["10.0.0.0/8", "203.0.113.7/32"]
