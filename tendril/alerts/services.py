@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
 from tendril.accounts.services import Actor
 from tendril.alerts.models import SegmentAlert
+from tendril.alerts.notices import ENTERED_ONE
 from tendril.core import clock
 from tendril.core.errors import InvalidInput
+from tendril.notifications.models import Notification, NotificationEmail
 from tendril.segments.models import Segment
 
 MAX_PEOPLE = 200
@@ -83,3 +86,20 @@ def alert_subscribe(*, segment: Segment, user: User, subscribed: bool) -> Segmen
     else:
         alert.users.remove(user)
     return alert
+
+
+def notices_merge(keep_id: int, gone_id: int) -> None:
+    """Two contacts merged (``tendril.contacts.merging``): the notifications (and emails
+    still to leave) that said ``gone`` entered a segment now name and lead to ``keep``, who
+    is that person. Deliveries are keyed by the entry's event, which moved to ``keep`` with
+    the rest of the history, and ``keep`` takes ``gone``'s memberships over without a new
+    entry: nobody is told twice of the same person entering."""
+    url = reverse("contacts:contact_detail", args=[keep_id])
+    told = list(Notification.objects.filter(kind=ENTERED_ONE, params__contact=gone_id))
+    waiting = list(NotificationEmail.objects.filter(kind=ENTERED_ONE, params__contact=gone_id))
+    rows: list[Notification | NotificationEmail] = [*told, *waiting]
+    for row in rows:
+        row.params = {**row.params, "contact": keep_id}
+        row.url = url
+    Notification.objects.bulk_update(told, ["params", "url"])
+    NotificationEmail.objects.bulk_update(waiting, ["params", "url"])

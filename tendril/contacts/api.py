@@ -15,6 +15,7 @@ from tendril.contacts.companies import company_create, company_update
 from tendril.contacts.importer import ImportReport, import_contacts_file
 from tendril.contacts.importer.running import REJECTED_KEPT
 from tendril.contacts.membership import segments_of
+from tendril.contacts.merging import contacts_merge
 from tendril.contacts.models import Company, Contact, CustomField
 from tendril.contacts.selectors import (
     DEFAULT_ORDER,
@@ -253,6 +254,25 @@ def contact_delete(request: AuthedRequest, contact_id: int) -> Status[None]:
     require_marketing(request.auth)
     contact_erase(contact=selectors.contact_get_for(request.auth, contact_id), by=request.auth)
     return Status(204, None)
+
+
+class MergeIn(BodySchema):
+    contact_id: int = Field(
+        ..., ge=1, le=2**62, description="The duplicate: folded into this contact, then deleted."
+    )
+
+
+@contacts_router.post(
+    "/{int:contact_id}/merge",
+    response={200: ContactOut, **ERRORS},
+    summary="Merge a duplicate into this contact: its events, score history and memberships "
+    "move here, empty fields are filled from it, and it is deleted",
+)
+def contact_merge(request: AuthedRequest, contact_id: int, payload: MergeIn) -> dict[str, Any]:
+    require_marketing(request.auth)
+    keep = selectors.contact_get_for(request.auth, contact_id)
+    gone = selectors.contact_get_for(request.auth, payload.contact_id)
+    return _fresh(request, contacts_merge(keep=keep, gone=gone, by=request.auth))
 
 
 @contacts_router.get("/{int:contact_id}/timeline", response={200: TimelinePage, **ERRORS})

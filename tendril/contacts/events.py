@@ -194,6 +194,20 @@ event_type(
     ),
 )
 event_type("owner_assigned", system=True, kind=CHANGES, sentence=_owner)
+
+
+def _merged(p: dict[str, Any]) -> str:
+    gone = p.get("gone")
+    name = (gone.get("name") or gone.get("email")) if isinstance(gone, dict) else None
+    return by_actor(
+        p,
+        _("%(actor)s merged the duplicate %(name)s into this contact"),
+        _("The duplicate %(name)s was merged into this contact"),
+        name=name or "-",
+    )
+
+
+event_type("contacts_merged", system=True, kind=CHANGES, sentence=_merged)
 # Recorded by capabilities still to come (messaging, scoring, segments, sales); declared here so
 # that no client can forge them meanwhile, and so the demo's history reads well.
 event_type(

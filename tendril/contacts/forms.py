@@ -261,3 +261,13 @@ class SavedViewForm(forms.Form):
 
     name = forms.CharField(label=_("View name"), max_length=100)
     shared = forms.BooleanField(label=_("Share with the team"), required=False)
+
+
+class MergeForm(forms.Form):
+    """The duplicate to merge into the contact whose page this is, named by its email."""
+
+    email = forms.CharField(
+        max_length=254,
+        label=_("Email address of the duplicate"),
+        help_text=_("Its history moves to this contact, which fills its empty details from it."),
+    )

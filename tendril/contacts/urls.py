@@ -11,6 +11,7 @@ from tendril.contacts.views import (
     custom_fields,
     dashboard,
     import_export,
+    merge,
     saved_views,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
         name="contact_personal_data",
     ),
     path("contacts/<int:pk>/erase/", contacts.contact_erase, name="contact_erase"),
+    path("contacts/<int:pk>/merge/", merge.contact_merge, name="contact_merge"),
     path("contacts/import/", import_export.import_upload, name="import"),
     path("contacts/import/<int:pk>/", import_export.import_preview_page, name="import_preview"),
     path("contacts/import/<int:pk>/status/", import_export.import_status, name="import_status"),

@@ -533,3 +533,22 @@ def persona_delete(*, persona: Persona, by: Actor) -> None:
         },
     )
     persona.delete()
+
+
+def buying_stages_merge(keep_id: int, gone_id: int) -> None:
+    """Two contacts merged (``tendril.contacts.merging``): on each dimension ``keep`` stands
+    at the further along of the two stages (``gone``'s row, and its date, when that is
+    ``gone``'s); ``gone``'s rows go before ``gone`` does."""
+    mine = {
+        row.dimension_id: row
+        for row in ContactBuyingStage.objects.select_related("stage").filter(contact_id=keep_id)
+    }
+    for theirs in ContactBuyingStage.objects.select_related("stage").filter(contact_id=gone_id):
+        current = mine.get(theirs.dimension_id)
+        if current is not None and current.stage.position >= theirs.stage.position:
+            theirs.delete()
+            continue
+        if current is not None:
+            current.delete()
+        theirs.contact_id = keep_id
+        theirs.save(update_fields=["contact"])

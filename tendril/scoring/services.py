@@ -273,3 +273,12 @@ def settings_update(
     if regraded:
         grades_moved.send(sender=ScoringSettings)
     return row
+
+
+def ledger_merge(keep_id: int, gone_id: int) -> None:
+    """Two contacts merged (``tendril.contacts.merging``): ``gone``'s ledger rows now count
+    for ``keep``, whose score becomes the sum again (a ``score_changed`` tells it). The rows
+    stay unique per (rule, event), and their events moved to ``keep`` with them, so the
+    consumer replaying the log finds every pair already scored and counts nothing twice."""
+    ScoreEntry.objects.filter(contact_id=gone_id).update(contact_id=keep_id)
+    scores_announce({keep_id: set()})

@@ -9,10 +9,12 @@ class SegmentsConfig(AppConfig):
     verbose_name = "Segments"
 
     def ready(self) -> None:
-        """Lets the contacts app read membership (``?segment=``, a contact's ``segments``) and
-        drop the memberships of the contacts it deletes (erasure, an import's undo); and hears
-        of new grade thresholds, which move grades with no event."""
+        """Lets the contacts app read membership (``?segment=``, a contact's ``segments``),
+        drop the memberships of the contacts it deletes (erasure, an import's undo) and move
+        them when two contacts merge; and hears of new grade thresholds, which move grades
+        with no event."""
         from tendril.contacts.membership import MembershipProvider, register_membership
+        from tendril.contacts.merging import contact_merge_hook
         from tendril.scoring.services import grades_moved
         from tendril.segments import selectors, services
 
@@ -25,6 +27,7 @@ class SegmentsConfig(AppConfig):
                 forget=services.memberships_forget,
             )
         )
+        contact_merge_hook("segments", services.memberships_merge)
 
 
 def _grade_segments_rebuild_later(**_: Any) -> None:

@@ -494,3 +494,29 @@ def memberships_forget(contact_ids: Iterable[int] | QuerySet[Any]) -> None:
     for segment_id, n in sorted(Counter(segment for _pk, segment in gone).items()):
         _count_add(SegmentErasures, segment_id, count=n)
     SegmentRecheck.objects.filter(contact_id__in=ids).delete()
+
+
+def memberships_merge(keep_id: int, gone_id: int) -> None:
+    """Two contacts merged (``tendril.contacts.merging``): the person was already in the
+    segments ``gone`` was in, so ``keep`` takes those memberships over silently (an entry
+    announced again would alert and start journeys a second time for the same person). Where
+    both were members, ``gone``'s row is deleted and counted like an erasure, so the
+    segments' histories still add up. ``gone``'s rechecks are dropped: the merge's event
+    re-evaluates ``keep`` in every dynamic segment, which plans ``keep``'s own."""
+    theirs = list(
+        SegmentMember.objects.select_for_update()
+        .filter(contact_id=gone_id)
+        .order_by("pk")
+        .values_list("pk", "segment_id")
+    )
+    mine = set(
+        SegmentMember.objects.filter(
+            contact_id=keep_id, segment_id__in=[segment for _pk, segment in theirs]
+        ).values_list("segment_id", flat=True)
+    )
+    doubled = [(pk, segment) for pk, segment in theirs if segment in mine]
+    SegmentMember.objects.filter(pk__in=[pk for pk, _s in doubled]).delete()
+    SegmentMember.objects.filter(contact_id=gone_id).update(contact_id=keep_id)
+    for segment_id in sorted(segment for _pk, segment in doubled):
+        _count_add(SegmentErasures, segment_id, count=1)
+    SegmentRecheck.objects.filter(contact_id=gone_id).delete()
