@@ -33,6 +33,7 @@ from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
 from tendril.tracking.api import router as tracking_router
+from tendril.web.api import router as web_router
 
 logger = logging.getLogger(__name__)
 
@@ -196,4 +197,5 @@ api.add_router("/v1", lifecycle_router)
 api.add_router("/v1", alerts_router)
 api.add_router("/v1", personas_router)
 api.add_router("/v1", tracking_router)
+api.add_router("/v1", web_router)
 api.add_router("/v1/notifications", notifications_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tendril.lifecycle",
     "tendril.alerts",
     "tendril.personas",
+    "tendril.web",
     "tendril.ui",
     "axes",
 ]

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("tendril.lifecycle.urls")),
     path("", include("tendril.alerts.urls")),
     path("", include("tendril.personas.urls")),
+    path("", include("tendril.web.urls")),
     path("", include("tendril.notifications.urls")),
 ]

@@ -1,0 +1,61 @@
+"""Web forms: what a form asks (its fields, mapped to contact fields), what it promises (the
+consent text), and each submission that asked for consent by double opt-in until it is
+confirmed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Form(models.Model):
+    name = models.CharField(max_length=200)
+    # Public: it is in the page's address (/f/<key>); it only lets a visitor submit this form.
+    key = models.CharField(max_length=40, unique=True)
+    # [{key, label, type, required, options?}]; key: email, first_name, last_name, phone,
+    # company, fields.<custom field>, or utm_* for hidden campaign fields.
+    fields = models.JSONField(default=list)
+    consent_text = models.TextField(blank=True, default="")
+    double_opt_in = models.BooleanField(default=False)
+    redirect_url = models.URLField(max_length=2000, blank=True, default="")
+    thank_you = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="web_form_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormConsent(models.Model):
+    """A ticked consent box: the exact text the person agreed to, on which form, and when it
+    counted: at once, or (double opt-in) when they confirmed from their mailbox; for those, the
+    confirmation email's outbox state."""
+
+    form = models.ForeignKey(Form, null=True, on_delete=models.SET_NULL, related_name="+")
+    contact_id = models.BigIntegerField(db_index=True)
+    email = models.EmailField(max_length=254)
+    language = models.CharField(max_length=8, blank=True, default="")
+    consent_text = models.TextField()
+    requested_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["retry_at"],
+                name="web_consent_outbox",
+                condition=models.Q(sent_at__isnull=True, confirmed_at__isnull=True),
+            )
+        ]
