@@ -20,4 +20,5 @@ urlpatterns = [
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
     path("sites/<int:pk>/key/", views.site_key, name="site_key"),
     path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
+    path("sites/<int:pk>/analysis/", views.site_analysis, name="site_analysis"),
 ]

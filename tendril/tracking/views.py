@@ -1,5 +1,6 @@
 """Sites screens: the list, a site's page (its domains, public key and the snippet to paste into
-its pages), its form, a new key and deletion.
+its pages), its form, a new key and deletion, and its analysis (visitors, pages, visits' entry
+and exit pages, sources).
 
 Everyone signed in reads them (the key is public: it goes in the page); admins and marketers
 add, change and delete sites (``is_marketing``), as the API allows.
@@ -7,17 +8,21 @@ add, change and delete sites (``is_marketing``), as the API allows.
 
 from __future__ import annotations
 
+from typing import Any
+
+from babel.dates import format_skeleton
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.core.errors import DomainError
-from tendril.tracking import selectors, services
+from tendril.tracking import analysis, selectors, services
 from tendril.tracking.forms import SiteForm
 from tendril.tracking.models import Site
 from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
@@ -121,3 +126,64 @@ def site_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         button=_("Delete site"),
         cancel_url=reverse("tracking:site_detail", args=[site.pk]),
     )
+
+
+# What each visit source means to a marketer (``visits.source_of`` names them).
+SOURCE_LABELS = {
+    "email": gettext_lazy("Email"),
+    "paid": gettext_lazy("Paid ads"),
+    "social": gettext_lazy("Social networks"),
+    "search": gettext_lazy("Search engines"),
+    "referral": gettext_lazy("Other sites"),
+    "direct": gettext_lazy("Direct"),
+    "internal": gettext_lazy("The site itself"),
+    "": gettext_lazy("Not known"),
+}
+
+
+def _days(raw: str | None) -> int:
+    """The period asked for (``?days=``), if it is one the page offers."""
+    try:
+        days = int(raw or "")
+    except ValueError:
+        return analysis.DEFAULT_PERIOD
+    return days if days in analysis.PERIODS else analysis.DEFAULT_PERIOD
+
+
+def _source_label(source: str) -> str:
+    # A source sent by something other than the snippet is shown as it came.
+    return str(SOURCE_LABELS.get(source, source))
+
+
+def _short_day(value: Any) -> str:
+    """A day as a chart's axis shows it in the page's language: "Mar 5", "5 thg 3", "5 มี.ค."."""
+    return str(format_skeleton("MMMd", value, locale=to_locale(get_language() or "en")))
+
+
+@login_required
+def site_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
+    site = found(selectors.site_get_for, request.user, pk)
+    figures = analysis.site_analysis(site=site, days=_days(request.GET.get("days")))
+    sources = [
+        {"label": _source_label(row.source), "sessions": row.sessions, "share": row.share}
+        for row in figures.sources
+    ]
+    context = {
+        "site": site,
+        "figures": figures,
+        "days": figures.days,
+        "periods": analysis.PERIODS,
+        "sources": sources,
+        "max_rows": analysis.MAX_SESSION_ROWS,
+        "visitors_chart": {
+            "labels": [_short_day(d.day) for d in figures.per_day],
+            "label": _("Unique visitors"),
+            "values": [d.visitors for d in figures.per_day],
+        },
+        "sources_chart": {
+            "labels": [row["label"] for row in sources],
+            "label": _("Visits"),
+            "values": [row["sessions"] for row in sources],
+        },
+    }
+    return render(request, "tracking/site_analysis.html", context)
