@@ -5,8 +5,6 @@ once identified. Do Not Track and the consent flag are honoured."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,14 +15,14 @@ from tendril.core.models import Event
 from tendril.core.services import visitor_identify
 from tendril.tracking.models import Site
 from tendril.tracking.services import site_create
+from tests.browser.shop import PERSON, SHOP_HOST, serve_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# The shop is another origin than Tendril: its own little server on 127.0.0.1 (Tendril's test
-# server answers on localhost), so chromium sees a page of the loopback network, as a page
-# routed inside the browser would not be, and lets it load the snippet from loopback.
-SHOP_HOST = "127.0.0.1"
-# Headless chromium says "HeadlessChrome", which the collector takes for a robot, rightly.
-PERSON = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
+SHOP_LINKS = (
+    '<a id="next" href="/pricing?utm_source=news">Pricing</a>'
+    '<a id="out" href="https://partner.example.org/">Partner</a>'
+    '<button id="yes" onclick="tendril(\'consent\', true)">OK</button>'
+)
 
 
 @pytest.fixture
@@ -33,34 +31,9 @@ def context_options() -> dict[str, Any]:
 
 
 def _serve_shop(page: Page, live_server: Any, site: Site, *, consent: str = "") -> str:
-    """Start the shop's server (stopped with the test's page); returns the shop's address."""
-
-    class Shop(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            html = (
-                f"<!doctype html><html><head><title>Shop {self.path}</title>"
-                f'<script async src="{live_server.url}/t/tendril.js" data-site="{site.key}"'
-                f"{consent}></script></head><body>"
-                '<a id="next" href="/pricing?utm_source=news">Pricing</a>'
-                '<a id="out" href="https://partner.example.org/">Partner</a>'
-                '<button id="yes" onclick="tendril(\'consent\', true)">OK</button>'
-                "</body></html>"
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(html)))
-            self.end_headers()
-            self.wfile.write(html)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer((SHOP_HOST, 0), Shop)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    page.context.on("close", lambda _context: server.shutdown())
     # The partner's page is not ours to load: an empty answer.
     page.route("https://partner.example.org/**", lambda route: route.fulfill(body="ok"))
-    return f"http://{SHOP_HOST}:{server.server_address[1]}"
+    return serve_shop(page, live_server, site.key, body=SHOP_LINKS, tag_attributes=consent)
 
 
 def _events(count: int, page: Page) -> list[Event]:
