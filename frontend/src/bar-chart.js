@@ -21,10 +21,29 @@
     });
   }
 
+  // A canvas draws with the fonts already loaded, and the page's own fonts load a subset only
+  // when a letter needs it (app.css): on a machine without a Thai font, Thai labels drawn
+  // before their face arrived came out as boxes. So the faces the labels need load first.
+  function fontsFor(data) {
+    if (!document.fonts || !document.fonts.load) return Promise.resolve();
+    var family = getComputedStyle(document.body).fontFamily;
+    var text = [data.label].concat(data.labels).join(" ");
+    return Promise.all([
+      document.fonts.load("12px " + family, text),
+      document.fonts.load("bold 12px " + family, text),
+    ]).catch(function () {});
+  }
+
   function draw(canvas, Chart) {
     var source = document.getElementById(canvas.getAttribute("data-bar-chart"));
     if (!source) return;
     var data = JSON.parse(source.textContent);
+    fontsFor(data).then(function () {
+      drawWith(canvas, Chart, data);
+    });
+  }
+
+  function drawWith(canvas, Chart, data) {
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -40,7 +59,12 @@
         animation: false,
         plugins: { legend: { display: false } },
         scales: {
-          x: { grid: { display: false }, ticks: { autoSkip: false, maxRotation: 45 } },
+          // Every category is named, unless the canvas says data-auto-skip (a bar per day of
+          // 90 days): then Chart.js names what fits, and the tooltip still names each bar.
+          x: {
+            grid: { display: false },
+            ticks: { autoSkip: canvas.hasAttribute("data-auto-skip"), maxRotation: 45 },
+          },
           y: { beginAtZero: true, ticks: { precision: 0 } },
         },
       },
