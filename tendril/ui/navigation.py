@@ -247,16 +247,6 @@ _coming_entry(
     order=70,
 )
 _coming_entry(
-    "web",
-    _("Forms & pages"),
-    _(
-        "Forms & pages will let you build sign-up forms, landing pages and gated downloads "
-        "that create contacts directly in Tendril, with content that changes for the "
-        "person who is reading it."
-    ),
-    order=80,
-)
-_coming_entry(
     "sales",
     _("Sales"),
     _(

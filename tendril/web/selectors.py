@@ -1,12 +1,17 @@
-"""Reads of web forms."""
+"""Reads of web forms and of their submissions (``form_submit`` in the event log)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tendril.accounts.auth import Caller
+from tendril.contacts.models import Contact
 from tendril.core.errors import first_or_not_found
+from tendril.core.models import Event
 from tendril.web.models import Form
 
 
@@ -19,3 +24,35 @@ def form_get_for(viewer: Caller, form_id: int) -> Form:
     return first_or_not_found(
         Form.objects.filter(pk=form_id), _("There is no form %(id)s.") % {"id": form_id}
     )
+
+
+def _submissions(form: Form) -> QuerySet[Event]:
+    return Event.objects.filter(type="form_submit", properties__form_id=form.pk)
+
+
+def form_submission_count(*, form: Form, since: datetime) -> int:
+    """How many times the form was sent since ``since``, from the event log (the type and time
+    index narrows it; the form is then matched in the properties)."""
+    return _submissions(form).filter(occurred_at__gte=since).count()
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    contact: Contact | None  # None once the contact was erased
+    occurred_at: datetime
+    page: str
+
+
+def form_submissions_recent(*, form: Form, limit: int) -> list[FormSubmission]:
+    """The latest submissions of the form, newest first, with who sent each and from which
+    page."""
+    events = list(_submissions(form).order_by("-occurred_at", "-pk")[:limit])
+    contacts = Contact.objects.in_bulk({e.contact_id for e in events if e.contact_id})
+    return [
+        FormSubmission(
+            contact=contacts.get(e.contact_id) if e.contact_id else None,
+            occurred_at=e.occurred_at,
+            page=str(e.properties.get("url", "")),
+        )
+        for e in events
+    ]

@@ -16,11 +16,10 @@ from tendril.ui.navigation import nav_entry, nav_items, settings_entry
 
 pytestmark = pytest.mark.django_db
 
-# Segments and scoring have their apps now (their navigation.py).
+# Segments, scoring and forms (web) have their apps now (their navigation.py).
 COMING = {
     "emails": "subject lines",
     "journeys": "multi-step",
-    "web": "landing pages",
     "sales": "hot leads",
     "reports": "funnel",
 }

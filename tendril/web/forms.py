@@ -1,0 +1,203 @@
+"""The form builder's Django forms: a web form's settings, and its fields as rows of a formset
+(which contact field each fills, its label, type, whether it is required, a list's options).
+They only parse what was typed; the services judge the result, and the views put their messages
+on the input (or the row) they name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tendril.contacts.models import CustomField
+from tendril.web import services
+from tendril.web.models import Form
+
+# What each contact field and type is called on the builder (services name the keys).
+CONTACT_LABELS: dict[str, Promise] = {
+    "email": _("Email"),
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "phone": _("Phone"),
+    "company": _("Company"),
+}
+TYPE_LABELS: dict[str, Promise] = {
+    "text": _("Text"),
+    "email": _("Email address"),
+    "tel": _("Phone number"),
+    "textarea": _("Long text"),
+    "select": _("List of options"),
+    "checkbox": _("Checkbox"),
+    "hidden": _("Hidden"),
+}
+# Rows shown empty under a form's fields, ready to be filled.
+EXTRA_ROWS = 2
+
+
+def key_choices(current: list[str] | tuple[str, ...] = ()) -> list[Any]:
+    """The contact fields a row can fill, grouped: contact, custom (by label), campaign (hidden).
+    A key a form already has but that no longer exists (a deleted custom field) stays listed,
+    so the form shows what it holds and the service says what is wrong with it."""
+    custom = [(f"{services.CUSTOM}{c.key}", c.label) for c in CustomField.objects.order_by("label")]
+    known = {*CONTACT_LABELS, *services.UTM_KEYS, *(key for key, _label in custom)}
+    unknown = [(key, key) for key in current if key and key not in known]
+    groups: list[Any] = [
+        ("", "—"),
+        (_("Contact"), [(key, CONTACT_LABELS[key]) for key in services.CONTACT_KEYS]),
+    ]
+    if custom or unknown:
+        groups.append((_("Custom fields"), custom + unknown))
+    groups.append((_("Campaign (hidden)"), [(key, key) for key in services.UTM_KEYS]))
+    return groups
+
+
+def key_label(key: str, custom: dict[str, str]) -> str:
+    """The name a marketer knows a field key by."""
+    if key in CONTACT_LABELS:
+        return str(CONTACT_LABELS[key])
+    return custom.get(key.removeprefix(services.CUSTOM), key)
+
+
+class FormSettings(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=services.MAX_NAME)
+    consent_text = forms.CharField(
+        label=_("Consent text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown next to a box the person ticks to agree to receive emails; the exact text "
+            "is stored with their consent. Empty: the form asks for no consent."
+        ),
+    )
+    double_opt_in = forms.BooleanField(
+        label=_("Double opt-in: the consent counts once the person confirms from their mailbox"),
+        required=False,
+    )
+    thank_you = forms.CharField(
+        label=_("Thank-you message"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown after the form is sent. Empty: a short thank-you."),
+    )
+    redirect_url = forms.CharField(
+        label=_("Go to this address after sending"),
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("Optional: an http or https address shown instead of the thank-you message."),
+    )
+
+    @classmethod
+    def for_form(cls, form: Form) -> FormSettings:
+        return cls(
+            initial={
+                "name": form.name,
+                "consent_text": form.consent_text,
+                "double_opt_in": form.double_opt_in,
+                "thank_you": form.thank_you,
+                "redirect_url": form.redirect_url,
+            }
+        )
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class FieldRow(forms.Form):
+    """One field of the form: a row of the builder's table."""
+
+    key = forms.ChoiceField(label=_("Contact field"), required=False)
+    label = forms.CharField(label=_("Label"), required=False, max_length=services.MAX_LABEL)
+    type = forms.ChoiceField(
+        label=_("Type"), choices=list(TYPE_LABELS.items()), required=False, initial="text"
+    )
+    required = forms.BooleanField(label=_("Required"), required=False)
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args: Any, key_choices: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        key = self.fields["key"]
+        assert isinstance(key, forms.ChoiceField)
+        key.choices = key_choices
+        # The table's head names the columns; each input still says what it is on its own.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
+
+    @property
+    def blank(self) -> bool:
+        """An extra row left empty, or one marked for removal: not part of the form."""
+        data = self.cleaned_data
+        return data.get("remove", False) or not (data.get("key") or data.get("label"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("label") and not data.get("key") and not data.get("remove"):
+            self.add_error("key", _("Choose the contact field this fills."))
+        return data
+
+    def service_field(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        field: dict[str, Any] = {
+            "key": data["key"],
+            "label": data["label"],
+            "type": data["type"] or "text",
+            "required": data["required"],
+        }
+        if field["type"] == "select":
+            lines = (line.strip() for line in data["options"].splitlines())
+            field["options"] = [line for line in lines if line]
+        return field
+
+
+class BaseFieldRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    def service_fields(self) -> tuple[list[dict[str, Any]], list[int]]:
+        """The fields for the service, and for each the index of the row it came from (a
+        service's ``fields[i]`` is row ``positions[i]``: empty and removed rows are skipped)."""
+        fields, positions = [], []
+        for index, row in enumerate(self.forms):
+            if not row.blank:
+                fields.append(row.service_field())
+                positions.append(index)
+        return fields, positions
+
+
+MAX_ROWS = services.MAX_FIELDS + EXTRA_ROWS
+FieldRows = forms.formset_factory(
+    FieldRow, formset=BaseFieldRows, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+)
+
+
+def _posted_count(data: Any) -> int:
+    try:
+        return min(max(0, int(data.get("fields-TOTAL_FORMS") or 0)), MAX_ROWS)
+    except ValueError:
+        return 0  # a tampered count: the formset reports its management form as broken
+
+
+def field_rows(
+    data: Any = None, *, fields: list[dict[str, Any]] | None = None, extra: int = 0
+) -> BaseFieldRows:
+    """The builder's rows: posted ones (``extra`` more when "Add a field" was pressed), or a
+    form's fields with ``extra`` empty rows under them."""
+    initial: list[dict[str, Any]] | None = None
+    if data is None:
+        current = [f["key"] for f in fields or []]
+        initial = [{**f, "options": "\n".join(f.get("options") or [])} for f in fields or []]
+        initial += [{"type": "text"}] * extra
+    else:
+        total = _posted_count(data)
+        current = [str(data.get(f"fields-{i}-key") or "") for i in range(total)]
+        if extra:
+            data = data.copy()
+            data["fields-TOTAL_FORMS"] = str(min(total + extra, MAX_ROWS))
+    rows = FieldRows(
+        data, initial=initial, prefix="fields", form_kwargs={"key_choices": key_choices(current)}
+    )
+    assert isinstance(rows, BaseFieldRows)
+    return rows
