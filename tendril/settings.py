@@ -129,6 +129,9 @@ HEALTH_MAX_LAG_SECONDS = env_int("TENDRIL_HEALTH_MAX_LAG_SECONDS", 300, minimum=
 # Reverse proxies in front of Tendril that append the client's address to X-Forwarded-For: the
 # visitor's IP (internal traffic, company from IP) is the entry that many places from the right.
 TRUSTED_PROXY_HOPS = env_int("TENDRIL_TRUSTED_PROXY_HOPS", 0)
+# A CSV file of "network,company domain or name" rows: visits from those networks are the
+# company's (tendril.tracking.organisations), after the networks entered on company pages.
+IP_ORGANISATIONS_FILE = env_str("TENDRIL_IP_ORGANISATIONS_FILE")
 
 # --- Email ----------------------------------------------------------------------------------
 _email_url = env_url(

@@ -29,6 +29,7 @@ from tendril.core.errors import Conflict, Forbidden, InvalidInput
 from tendril.core.models import EventSource
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.models import Site
+from tendril.tracking.organisations import visit_company
 from tendril.tracking.visits import ip_in, is_robot, source_of
 
 MAX_NAME = 200
@@ -329,6 +330,10 @@ def hit_record(
     described = [_event(site, raw, i, hit.session) for i, raw in enumerate(hit.events)]
     if is_robot(user_agent) or ip_in(ip, site.internal_networks()) or _too_busy(site, hit.visitor):
         return 0
+    # Account-based marketing: an anonymous visitor's hits from a company's network are its.
+    company = visit_company(ip=ip, visitor_id=hit.visitor)
+    if company is not None:
+        described = [(kind, {**properties, "company": company}) for kind, properties in described]
     result = events_ingest(
         items=[
             NewEvent(type=kind, properties=properties, visitor_id=hit.visitor)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from tendril.tracking import collector, views
+from tendril.tracking import collector, network_views, views
 
 app_name = "tracking"
 
@@ -20,5 +20,21 @@ urlpatterns = [
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
     path("sites/<int:pk>/key/", views.site_key, name="site_key"),
     path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
+    # A company's networks (the company page is contacts'; its panels are ours).
+    path(
+        "companies/<int:pk>/networks/add/",
+        network_views.company_networks_add,
+        name="company_networks_add",
+    ),
+    path(
+        "companies/<int:pk>/networks/<int:network_id>/remove/",
+        network_views.company_network_remove,
+        name="company_network_remove",
+    ),
+    path(
+        "companies/networks/import/",
+        network_views.company_networks_import,
+        name="company_networks_import",
+    ),
     path("sites/<int:pk>/analysis/", views.site_analysis, name="site_analysis"),
 ]

@@ -16,6 +16,7 @@ from tendril.accounts.permissions import AuthedRequest
 from tendril.contacts import companies, selectors
 from tendril.contacts.forms import CompanyForm
 from tendril.contacts.models import Company
+from tendril.contacts.panels import company_panels
 from tendril.contacts.selectors import ContactFilters
 from tendril.core.errors import DomainError
 from tendril.ui.views import form_error, found, paginate
@@ -46,6 +47,7 @@ def company_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "score": selectors.company_score(company=company),
         "page": paginate(request, contacts, per_page=CONTACTS_PER_PAGE),
         "activity": selectors.company_activity(company=company, limit=RECENT_ACTIVITY),
+        "panels": company_panels(request, company),
     }
     return render(request, "contacts/company_detail.html", context)
 
