@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.conf import settings
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Form as FormPart
+from ninja.files import UploadedFile
 
 from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts.api import ERRORS
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
-from tendril.web import selectors, services
-from tendril.web.models import Form
+from tendril.web import assets, selectors, services
+from tendril.web.models import Asset, Form
 from tendril.web.public import embed_snippet
 
 router = Router(tags=["Forms"])
@@ -39,6 +41,7 @@ class FormIn(BodySchema):
     consent_text: str = Field("", max_length=services.MAX_CONSENT_TEXT)
     redirect_url: str = Field("", max_length=2000)
     thank_you: str = Field("", max_length=services.MAX_TEXT)
+    asset: int | None = Field(None, description="The file the thank-you page lets them download.")
 
 
 class FormPatch(BodySchema):
@@ -48,6 +51,7 @@ class FormPatch(BodySchema):
     consent_text: str | None = Field(None, max_length=services.MAX_CONSENT_TEXT)
     redirect_url: str | None = Field(None, max_length=2000)
     thank_you: str | None = Field(None, max_length=services.MAX_TEXT)
+    asset: int | None = None
 
 
 class FieldOut(Schema):
@@ -67,6 +71,7 @@ class FormOut(Schema):
     consent_text: str
     redirect_url: str
     thank_you: str
+    asset: int | None
     url: str = Field(description="The form's public page, to link or frame.")
     embed: str = Field(description="The script tag that shows the form in any page.")
     created_at: str
@@ -87,6 +92,7 @@ def form_out(form: Form) -> dict[str, Any]:
         "consent_text": form.consent_text,
         "redirect_url": form.redirect_url,
         "thank_you": form.thank_you,
+        "asset": form.asset_id,
         "url": f"{settings.BASE_URL}/f/{form.key}",
         "embed": embed_snippet(form, settings.BASE_URL),
         "created_at": form.created_at.isoformat(),
@@ -128,4 +134,54 @@ def form_patch(request: AuthedRequest, form_id: int, payload: FormPatch) -> dict
 def form_remove(request: AuthedRequest, form_id: int) -> Status[None]:
     require_marketing(request.auth)
     services.form_delete(form=selectors.form_get_for(request.auth, form_id), by=request.auth)
+    return Status(204, None)
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    file_name: str
+    content_type: str
+    size: int
+    created_at: str
+
+
+class AssetList(Schema):
+    count: int
+    items: list[AssetOut]
+
+
+def asset_out(asset: Asset) -> dict[str, Any]:
+    return {
+        "id": asset.pk,
+        "name": asset.name,
+        "file_name": asset.file_name,
+        "content_type": asset.content_type,
+        "size": asset.size,
+        "created_at": asset.created_at.isoformat(),
+    }
+
+
+@router.get("/assets", response={200: AssetList, **ERRORS}, summary="List gated files")
+def asset_index(request: AuthedRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return page_of(selectors.asset_list(), params, asset_out)
+
+
+@router.post(
+    "/assets",
+    response={201: AssetOut, **ERRORS},
+    summary="Upload a file to give away behind a form",
+)
+def asset_post(
+    request: AuthedRequest, file: File[UploadedFile], name: FormPart[str]
+) -> Status[dict[str, Any]]:
+    require_marketing(request.auth)
+    asset = assets.asset_create(name=name, file_name=file.name or "", data=file, by=request.auth)
+    return Status(201, asset_out(asset))
+
+
+@router.delete("/assets/{int:asset_id}", response={204: None, **ERRORS})
+def asset_remove(request: AuthedRequest, asset_id: int) -> Status[None]:
+    require_marketing(request.auth)
+    assets.asset_delete(asset=selectors.asset_get_for(request.auth, asset_id), by=request.auth)
     return Status(204, None)

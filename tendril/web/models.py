@@ -8,6 +8,24 @@ from django.conf import settings
 from django.db import models
 
 
+class Asset(models.Model):
+    """A file given away behind a form (an ebook, a white paper): its bytes live in the private
+    ``assets`` folder under ``stored`` (a random name), never under a guessable address."""
+
+    name = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    stored = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Form(models.Model):
     name = models.CharField(max_length=200)
     # Public: it is in the page's address (/f/<key>); it only lets a visitor submit this form.
@@ -19,6 +37,10 @@ class Form(models.Model):
     double_opt_in = models.BooleanField(default=False)
     redirect_url = models.URLField(max_length=2000, blank=True, default="")
     thank_you = models.TextField(blank=True, default="")
+    # Gated content: what the thank-you page lets the person download once the form is filled.
+    asset = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

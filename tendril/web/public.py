@@ -8,8 +8,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.core.errors import DomainError
 from tendril.tracking.visits import client_ip
-from tendril.web import services
+from tendril.web import assets, services
 from tendril.web.models import Form
 
 # The form's page may be framed by any site that embeds it; it still loads nothing foreign.
@@ -52,6 +60,7 @@ def _page(
     errors: dict[str, str],
     status: int = 200,
     done: bool = False,
+    download: str = "",
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -61,6 +70,7 @@ def _page(
         ],
         "errors": errors,
         "done": done,
+        "download": download,
         "shown": services.render_token(),
         "honeypot": HONEYPOT,
         "visitor": values.get("_v", ""),
@@ -135,11 +145,15 @@ def _submit(request: HttpRequest, form: Form) -> HttpResponse:
         if as_json:
             return JsonResponse({"detail": "invalid", "errors": outcome.errors}, status=422)
         return _page(request, form, values=values, errors=outcome.errors, status=422)
+    download = reverse("web:asset_download", args=[outcome.download]) if outcome.download else ""
     if as_json:
-        return JsonResponse({"ok": True, "redirect_url": form.redirect_url or None})
-    if form.redirect_url:
+        answer: dict[str, Any] = {"ok": True, "redirect_url": form.redirect_url or None}
+        if download:
+            answer["download_url"] = request.build_absolute_uri(download)
+        return JsonResponse(answer)
+    if form.redirect_url and not download:
         return HttpResponseRedirect(form.redirect_url)
-    return _page(request, form, values={}, errors={}, done=True)
+    return _page(request, form, values={}, errors={}, done=True, download=download)
 
 
 @require_GET
@@ -178,3 +192,18 @@ def consent_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def embed_snippet(form: Form, base_url: str) -> str:
     """The tag a marketer pastes where the form should appear."""
     return f'<script async src="{base_url}/f/{form.key}/embed.js"></script>'
+
+
+@require_GET
+def asset_download(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
+    """The form's file, for the person the signed link was given to (recorded as theirs)."""
+    try:
+        asset, data = assets.download_open(token=token)
+    except assets.LinkRefused as refused:
+        return render(request, "web/confirmed.html", {"error": refused.message}, status=400)
+    response = FileResponse(
+        data, as_attachment=True, filename=asset.file_name, content_type=asset.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

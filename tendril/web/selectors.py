@@ -12,7 +12,7 @@ from tendril.accounts.auth import Caller
 from tendril.contacts.models import Contact
 from tendril.core.errors import first_or_not_found
 from tendril.core.models import Event
-from tendril.web.models import Form
+from tendril.web.models import Asset, Form
 
 
 def form_list() -> QuerySet[Form]:
@@ -56,3 +56,13 @@ def form_submissions_recent(*, form: Form, limit: int) -> list[FormSubmission]:
         )
         for e in events
     ]
+
+
+def asset_list() -> QuerySet[Asset]:
+    return Asset.objects.order_by("name", "pk")
+
+
+def asset_get_for(viewer: Caller, asset_id: int) -> Asset:
+    return first_or_not_found(
+        Asset.objects.filter(pk=asset_id), _("There is no file %(id)s.") % {"id": asset_id}
+    )

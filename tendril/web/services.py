@@ -32,7 +32,8 @@ from tendril.contacts.services import consent_set, contact_upsert
 from tendril.core import clock
 from tendril.core.errors import Conflict, DomainError, InvalidInput
 from tendril.core.models import EventSource
-from tendril.web.models import Form, FormConsent
+from tendril.web.assets import download_token
+from tendril.web.models import Asset, Form, FormConsent
 
 MAX_NAME = 200
 MAX_FIELDS = 30
@@ -174,11 +175,26 @@ def _form_values(data: Mapping[str, Any], *, form_id: int | None) -> dict[str, A
         values["thank_you"] = _text_clean(data["thank_you"], "thank_you", MAX_TEXT)
     if "redirect_url" in data:
         values["redirect_url"] = _url_clean(data["redirect_url"])
+    if "asset" in data:
+        values["asset"] = _asset_clean(data["asset"])
     if "double_opt_in" in data:
         if not isinstance(data["double_opt_in"], bool):
             raise InvalidInput(_("double_opt_in is true or false."), field="double_opt_in")
         values["double_opt_in"] = data["double_opt_in"]
     return values
+
+
+def _asset_clean(raw: object) -> Asset | None:
+    if raw is None:
+        return None
+    asset = (
+        Asset.objects.filter(pk=raw).first()
+        if isinstance(raw, int) and not isinstance(raw, bool)
+        else None
+    )
+    if asset is None:
+        raise InvalidInput(_("There is no file %(id)s to give away.") % {"id": raw}, field="asset")
+    return asset
 
 
 def _opt_in_check(form: Form) -> None:
@@ -306,6 +322,8 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
     spam: bool = False
     confirmation_sent: bool = False
+    # Gated content: the signed link to the form's file, for the person who filled it.
+    download: str = ""
 
 
 def _value(spec: Mapping[str, Any], raw: object) -> tuple[Any, str | None]:
@@ -418,7 +436,12 @@ def form_submit(*, form: Form, submission: Submission) -> Outcome:
                 by=None,
                 note=f"{form.name}: {form.consent_text}",
             )
-    return Outcome(contact=contact, confirmation_sent=sent)
+    download = (
+        download_token(form.asset, contact_id=contact.pk, visitor=submission.visitor)
+        if form.asset
+        else ""
+    )
+    return Outcome(contact=contact, confirmation_sent=sent, download=download)
 
 
 def confirmation_send_soon(request_id: int) -> None:
