@@ -12,10 +12,10 @@ last page view, read as a stream of the period's page views in visit order, capp
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Avg, Count, FloatField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
@@ -175,7 +175,9 @@ class _Visits:
 
 
 def _visits(views: QuerySet[Event]) -> _Visits:
-    rows: Iterable[tuple[Any, Any, Any]] = (
+    # A generator (the stubs say Iterator): closing it closes the database cursor.
+    rows = cast(
+        Generator[tuple[Any, Any, Any]],
         views.annotate(
             session=KeyTextTransform("session", "properties"),
             page=_url(),
@@ -185,9 +187,19 @@ def _visits(views: QuerySet[Event]) -> _Visits:
         .exclude(properties__session="")
         .order_by("session", "occurred_at", "id")
         .values_list("session", "page", "came_from")[: MAX_SESSION_ROWS + 1]
-        .iterator(chunk_size=CHUNK)
+        .iterator(chunk_size=CHUNK),
     )
     visits = _Visits(Counter(), Counter(), Counter())
+    try:
+        _tally(rows, visits)
+    finally:
+        rows.close()  # stopped at the cap: PostgreSQL's cursor is closed now, not when collected
+    return visits
+
+
+def _tally(rows: Iterator[tuple[Any, Any, Any]], visits: _Visits) -> None:
+    """Rows come in visit order: a new visit's first row is its entry, the row before it the
+    previous visit's exit."""
     current: object = None
     last_page = ""
     for session, page, came_from in rows:
@@ -204,7 +216,6 @@ def _visits(views: QuerySet[Event]) -> _Visits:
         last_page = page or ""
     if current is not None:
         visits.exits[last_page] += 1
-    return visits
 
 
 def _ranked(counts: Counter[str], total: int) -> list[PageCount]:
