@@ -72,8 +72,9 @@ class FormSettings(forms.Form):
         ),
     )
     double_opt_in = forms.BooleanField(
-        label=_("Double opt-in: the consent counts once the person confirms from their mailbox"),
+        label=_("Double opt-in"),
         required=False,
+        help_text=_("The consent counts once the person confirms it from the email they receive."),
     )
     thank_you = forms.CharField(
         label=_("Thank-you message"),
@@ -116,7 +117,7 @@ class FieldRow(forms.Form):
     options = forms.CharField(
         label=_("Options"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 16}),
     )
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
