@@ -1,8 +1,9 @@
 """The form builder in a real browser: a marketer opens Forms & pages from the menu, builds a
 form row by row (email, first name, a list of two plans; a list without options is refused on
 its row first), with a consent text, sees the tags to paste, and the form's public page asks
-exactly those fields. The builder reads Vietnamese. The pages run under the
-Content-Security-Policy: a refused script is a console error, which fails the test."""
+exactly those fields. The builder and a form's page with its latest submission read
+Vietnamese. The pages run under the Content-Security-Policy: a refused script is a console
+error, which fails the test."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from playwright.sync_api import Page, expect
 
 from tendril.accounts.models import User
 from tendril.contacts.services import custom_field_create
+from tendril.contacts.tests.factories import ContactFactory, EventFactory
 from tendril.web.models import Form
+from tendril.web.services import form_create
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")
@@ -110,3 +113,18 @@ def test_the_form_builder_reads_vietnamese(
     expect(page.get_by_role("button", name="Thêm trường")).to_be_visible()
     expect(page.get_by_role("button", name="Tạo biểu mẫu")).to_be_visible()
     shot(page, "new_vi")
+
+    form = form_create(
+        data={"name": "Đăng ký hội thảo", "fields": [{"key": "email", "label": "Email"}]}, by=None
+    )
+    contact = ContactFactory(first_name="Hằng", last_name="Nguyễn", language="vi")
+    long_page = "https://cuahang.example.vn/hoi-thao/" + "dang-ky-" * 20 + "?utm_source=zalo"
+    EventFactory(
+        contact_id=contact.pk, type="form_submit", properties={"form_id": form.pk, "url": long_page}
+    )
+    page.goto(f"/forms/{form.pk}/")
+    submissions = page.locator("#form-submissions")
+    expect(submissions).to_contain_text("1 trong 30 ngày qua")
+    expect(submissions.get_by_role("link", name="Nguyễn Hằng")).to_be_visible()
+    expect(submissions).to_contain_text(long_page)
+    shot(page, "page_vi")
