@@ -95,7 +95,11 @@ PAGES = [
     ("/password/", EVERYONE),
     ("/login/", (302, 302, 302)),
     ("/logout/", (405, 405, 405)),
-    *((f"/coming/{key}/", EVERYONE) for key in ("emails", "journeys", "web", "sales", "reports")),
+    ("/forms/", EVERYONE),
+    ("/forms/new/", MARKETING),
+    ("/sites/", EVERYONE),
+    ("/sites/new/", MARKETING),
+    *((f"/coming/{key}/", EVERYONE) for key in ("emails", "journeys", "sales", "reports")),
 ]
 
 MENU = [
@@ -109,6 +113,7 @@ MENU = [
     "Emails",
     "Journeys",
     "Forms & pages",
+    "Sites",
     "Sales",
     "Reports",
     "Settings",
