@@ -34,6 +34,7 @@ PAGES = [
     ("/contacts/{contact}/personal-data.json", EVERYONE),
     ("/contacts/{contact}/consent/", (405, 405, 405)),
     ("/contacts/{contact}/erase/", MARKETING),
+    ("/contacts/{contact}/merge/", MARKETING),
     ("/contacts/999999/", (404, 404, 404)),
     ("/contacts/import/", MARKETING),
     ("/contacts/import/{job}/", MARKETING),
