@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
@@ -26,7 +27,7 @@ from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput, first_or_not_found
 from tendril.core.models import Event
 from tendril.tracking.models import CompanyNetwork
-from tendril.tracking.organisations import IPNetwork, network_range
+from tendril.tracking.organisations import NETWORKS_ENTERED, IPNetwork, network_range
 
 # One company's networks: more than this is an IP database, which belongs in the file.
 MAX_NETWORKS_PER_COMPANY = 1000
@@ -112,6 +113,7 @@ def _store(company: Company, networks: list[IPNetwork], by: Actor) -> list[Compa
     try:
         with transaction.atomic():
             CompanyNetwork.objects.bulk_create(rows)
+        cache.delete(NETWORKS_ENTERED)
     except IntegrityError:  # the same network added a moment ago by someone else
         raise Conflict(
             _("%(company)s's networks were changed at the same time; try again.")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, QuerySet
 
 from tendril.contacts.companies import company_name_key
@@ -207,13 +208,26 @@ def file_lookup() -> FileLookup | None:
     return _files[path]
 
 
+NETWORKS_ENTERED = "tendril:tracking:networks-entered"
+
+
+def networks_entered() -> bool:
+    """Whether any company has a network, remembered for 30 s: most installations enter none,
+    and then a hit asks nothing more (a network added elsewhere counts within 30 s)."""
+    entered = cache.get(NETWORKS_ENTERED)
+    if entered is None:
+        entered = CompanyNetwork.objects.exists()
+        cache.set(NETWORKS_ENTERED, entered, timeout=30)
+    return bool(entered)
+
+
 def visit_company(*, ip: str, visitor_id: str) -> int | None:
     """The company a hit from ``ip`` is attributed to, when its visitor is not yet a known
     contact (a contact's visits are the company's through the contact). The entered networks
     answer first, the file after. One query: the visitor's link is asked with the networks,
     and separately only when the file names a company."""
     address = address_parse(ip)
-    if address is None:
+    if address is None or (not networks_entered() and file_lookup() is None):
         return None
     known = VisitorLink.objects.filter(visitor_id=visitor_id)
     match = (

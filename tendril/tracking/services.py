@@ -30,6 +30,7 @@ from tendril.core.models import EventSource
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.models import Site
 from tendril.tracking.organisations import visit_company
+from tendril.tracking.selectors import site_forget
 from tendril.tracking.visits import ip_in, is_robot, source_of
 
 MAX_NAME = 200
@@ -181,6 +182,7 @@ def site_update(*, site: Site, data: Mapping[str, Any], by: Actor) -> Site:
     if data.get("internal_ips") is not None:
         site.internal_ips = _networks_clean(data["internal_ips"])
     if data.get("new_key"):
+        site_forget(site.key)
         site.key = secrets.token_urlsafe(18)
     site.updated_at = clock.now()
     try:
@@ -210,6 +212,7 @@ def site_delete(*, site: Site, by: Actor) -> None:
         target_id=site.pk,
         detail={"name": site.name, "domains": site.domains},
     )
+    site_forget(site.key)
     site.delete()
 
 
@@ -340,6 +343,7 @@ def hit_record(
             for kind, properties in described
         ],
         source=EventSource.TRACKING,
+        ids=False,
     )
     if result.errors:
         index, error = result.errors[0]

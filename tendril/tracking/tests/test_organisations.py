@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,10 +20,12 @@ from tendril.core.services import visitor_identify
 from tendril.tracking import organisations
 from tendril.tracking.networks import company_networks_add, network_clean
 from tendril.tracking.organisations import (
+    NETWORKS_ENTERED,
     DatabaseLookup,
     FileLookup,
     address_key,
     network_range,
+    networks_entered,
     visit_company,
 )
 
@@ -77,6 +80,7 @@ def test_keys_sort_as_addresses_do_in_the_database() -> None:
 def test_a_lookup_is_one_query_even_with_the_visitor_check() -> None:
     company = CompanyFactory()
     own(company, "198.51.100.0/24")
+    networks_entered()  # remembered for 30 s: not asked again on every hit
     with CaptureQueriesContext(connection) as queries:
         assert visit_company(ip="198.51.100.7", visitor_id="anon12345") == company.pk
     assert len(queries) == 1
@@ -152,3 +156,14 @@ def test_entered_networks_answer_before_the_file(orgs_file: Path) -> None:
     assert visit_company(ip="192.0.2.1", visitor_id="anon12345") == entered.pk
     assert visit_company(ip="192.0.2.200", visitor_id="anon12345") == listed.pk
     assert visit_company(ip="203.0.113.1", visitor_id="anon12345") is None
+
+
+def test_while_no_company_has_a_network_a_hit_asks_nothing() -> None:
+    cache.delete(NETWORKS_ENTERED)
+    assert visit_company(ip="198.51.100.7", visitor_id="anon12345") is None
+    with CaptureQueriesContext(connection) as queries:
+        assert visit_company(ip="198.51.100.7", visitor_id="anon12345") is None
+    assert len(queries) == 0
+    company = CompanyFactory()
+    own(company, "198.51.100.0/24")  # adding a network forgets the remembered "none"
+    assert visit_company(ip="198.51.100.7", visitor_id="anon12345") == company.pk
