@@ -24,7 +24,8 @@ from tendril.core.bulk import insert_rows
 from tendril.core.emails import email_fold
 from tendril.core.errors import DomainError, InvalidInput, NotFound
 from tendril.core.events import missing_properties, normalise_type
-from tendril.core.models import Event, EventSource, VisitorLink
+from tendril.core.models import Event, EventSource
+from tendril.core.selectors import visitor_contacts
 from tendril.core.services import EVENT_COLUMNS, utc_clean, visitor_identify
 
 # Clocks drift; a day ahead is a client bug, not drift.
@@ -131,9 +132,7 @@ def _resolve_contacts(
     emails = {e for i in ok if items[i].contact_id is None and (e := items[i].email)}
     by_email = contacts_ensure_by_email(emails=emails, source="api", by=by) if emails else {}
     visitors = {items[i].visitor_id for i in ok if items[i].visitor_id}
-    linked = dict(
-        VisitorLink.objects.filter(visitor_id__in=visitors).values_list("visitor_id", "contact_id")
-    )
+    linked = visitor_contacts(visitors)
 
     resolved: dict[int, int | None] = {}
     for index in list(ok):

@@ -7,14 +7,16 @@ and a load balancer see the same figures.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from tendril.core import clock
 from tendril.core.consumers import registered, unread
-from tendril.core.models import ConsumerCursor, DeadLetter, DeadLetterStatus, Event
+from tendril.core.models import ConsumerCursor, DeadLetter, DeadLetterStatus, Event, VisitorLink
 
 # Counting every unread row of a badly stuck consumer would itself be slow; past this many the
 # figure is shown as "at least".
@@ -99,3 +101,21 @@ def dead_letter_list(
 
 def dead_letter_get(letter_id: int) -> DeadLetter | None:
     return DeadLetter.objects.select_related("event").filter(pk=letter_id).first()
+
+
+def visitor_contacts(visitor_ids: Collection[str]) -> dict[str, int]:
+    """The contact each of these visitors was identified as, for those who were. Every tracking
+    hit asks this; on PostgreSQL one raw query with one array parameter, where building the
+    ORM's query was a fifth of a hit's time (bench/collector.py)."""
+    if not visitor_ids:
+        return {}
+    if connection.vendor != "postgresql":
+        links = VisitorLink.objects.filter(visitor_id__in=list(visitor_ids))
+        return dict(links.values_list("visitor_id", "contact_id"))
+    table = connection.ops.quote_name(VisitorLink._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT visitor_id, contact_id FROM {table} WHERE visitor_id = ANY(%s)",
+            [list(visitor_ids)],
+        )
+        return dict(cursor.fetchall())
