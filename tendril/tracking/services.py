@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.ingest import NewEvent, events_ingest
 from tendril.core import clock
 from tendril.core.errors import Conflict, Forbidden, InvalidInput
+from tendril.core.limits import over_per_minute
 from tendril.core.models import EventSource
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.models import Site
@@ -307,17 +307,6 @@ def hit_parse(body: object) -> Hit:
     return Hit(key=key, visitor=visitor, events=events, session=session)
 
 
-def _too_busy(site: Site, visitor: str) -> bool:
-    """More hits from one visitor this minute than a person's browsing makes: a robot that does
-    not say so. Counted in the cache (per process without a shared one: a looser limit)."""
-    bucket = f"tendril:hits:{site.pk}:{visitor}:{int(clock.now().timestamp() // 60)}"
-    cache.add(bucket, 0, timeout=120)
-    try:
-        return cache.incr(bucket) > MAX_HITS_PER_MINUTE
-    except ValueError:  # evicted in between: count again from here
-        return False
-
-
 def hit_record(
     *, site: Site, hit: Hit, origin_host: str | None, ip: str = "", user_agent: str = ""
 ) -> int:
@@ -331,7 +320,11 @@ def hit_record(
             _("This site's key is not for pages on %(host)s.") % {"host": origin_host or "?"}
         )
     described = [_event(site, raw, i, hit.session) for i, raw in enumerate(hit.events)]
-    if is_robot(user_agent) or ip_in(ip, site.internal_networks()) or _too_busy(site, hit.visitor):
+    if (
+        is_robot(user_agent)
+        or ip_in(ip, site.internal_networks())
+        or over_per_minute(f"hits:{site.pk}:{hit.visitor}", MAX_HITS_PER_MINUTE)
+    ):
         return 0
     # Account-based marketing: an anonymous visitor's hits from a company's network are its.
     company = visit_company(ip=ip, visitor_id=hit.visitor)

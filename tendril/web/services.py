@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -31,7 +30,9 @@ from tendril.contacts.models import Channel, ConsentStatus, Contact, CustomField
 from tendril.contacts.services import consent_set, contact_upsert
 from tendril.core import clock
 from tendril.core.errors import Conflict, DomainError, InvalidInput
+from tendril.core.limits import over_per_minute
 from tendril.core.models import EventSource
+from tendril.tracking.services import UTM_KEYS
 from tendril.web.assets import download_token
 from tendril.web.models import Asset, Form, FormConsent
 
@@ -42,7 +43,6 @@ MAX_OPTIONS = 50
 MAX_TEXT = 2000
 MAX_CONSENT_TEXT = 2000
 CONTACT_KEYS = ("email", "first_name", "last_name", "phone", "company")
-UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 TYPES = ("text", "email", "tel", "textarea", "select", "checkbox", "hidden")
 CUSTOM = "fields."
 # A person needs a few seconds to fill a form; a robot posts it at once.
@@ -292,15 +292,6 @@ def _typed_too_fast(token: object) -> bool:
     return clock.now().timestamp() - shown < MIN_SECONDS
 
 
-def _flooding(form: Form, ip: str) -> bool:
-    bucket = f"tendril:form:{form.pk}:{ip}:{int(clock.now().timestamp() // 60)}"
-    cache.add(bucket, 0, timeout=120)
-    try:
-        return cache.incr(bucket) > MAX_PER_MINUTE
-    except ValueError:
-        return False
-
-
 @dataclass
 class Submission:
     """What a visitor sent: the form's fields by key, the consent box, and where from."""
@@ -373,7 +364,7 @@ def form_submit(*, form: Form, submission: Submission) -> Outcome:
     if (
         submission.honeypot
         or (submission.browser and _typed_too_fast(submission.shown))
-        or _flooding(form, submission.ip)
+        or over_per_minute(f"form:{form.pk}:{submission.ip}", MAX_PER_MINUTE)
     ):
         return Outcome(contact=None, spam=True)
     data, errors = _contact_data(form, submission.values)
