@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext as _
 
 from tendril.accounts.auth import Caller
@@ -34,6 +36,21 @@ def form_submission_count(*, form: Form, since: datetime) -> int:
     """How many times the form was sent since ``since``, from the event log (the type and time
     index narrows it; the form is then matched in the properties)."""
     return _submissions(form).filter(occurred_at__gte=since).count()
+
+
+def form_submission_counts(*, forms: Iterable[Form], since: datetime) -> dict[int, int]:
+    """The same count for a page of forms in one grouped query (the list showed one query per
+    form)."""
+    ids = [form.pk for form in forms]
+    rows = (
+        Event.objects.filter(
+            type="form_submit", occurred_at__gte=since, properties__form_id__in=ids
+        )
+        .values_list(KeyTextTransform("form_id", "properties"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {int(form_id): n for form_id, n in rows if form_id is not None}
 
 
 @dataclass(frozen=True)
