@@ -13,15 +13,16 @@
   var DOWNLOAD = /\.(pdf|zip|rar|7z|gz|docx?|xlsx?|pptx?|csv|epub|mp3|mp4|mov|dmg|exe)(\?|#|$)/i;
   var shown = 0, visible = 0, url = location.href;
 
+  function random() {
+    var bytes = new Uint8Array(16);
+    w.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   function cookie(name, age) {
     // The id kept in a first-party cookie, made on first use and renewed on every hit.
     var m = d.cookie.match(new RegExp("(?:^|; )" + name + "=([A-Za-z0-9_-]{8,64})"));
-    var id = m && m[1];
-    if (!id) {
-      var bytes = new Uint8Array(16);
-      w.crypto.getRandomValues(bytes);
-      id = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-    }
+    var id = (m && m[1]) || random();
     d.cookie = name + "=" + id + "; path=/; max-age=" + age + "; SameSite=Lax" +
       (location.protocol === "https:" ? "; Secure" : "");
     return id;
@@ -30,7 +31,9 @@
   function send(events) {
     if (!consented) { held = held.concat(events); return; }
     // The visitor for two years after their last visit; the visit until 30 minutes of quiet.
-    var body = JSON.stringify({ k: key, v: cookie("tendril_vid", 63072000), s: cookie("tendril_sid", 1800), e: events });
+    // i: this hit's own id, so a replayed copy of it is recognised and dropped.
+    var body = JSON.stringify({ k: key, i: random(), v: cookie("tendril_vid", 63072000),
+      s: cookie("tendril_sid", 1800), e: events });
     // text/plain: a "simple" request, so no preflight, and sendBeacon survives the page closing.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, new Blob([body], { type: "text/plain" })))) {
       fetch(endpoint, { method: "POST", body: body, keepalive: true, mode: "cors",
