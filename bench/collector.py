@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
+import itertools
 import json
 import os
 import random
@@ -43,6 +44,10 @@ SHOP = "https://shop.example.com"
 TARGET_RATIO = 0.5
 TARGET_GZIPPED = 5_000  # bytes: "5 KB", read strictly
 KINDS = {"collector": "/t/collect", "noop": "/bench/noop"}
+# Each hit has its own id, as the snippet sends it (the collector drops a replayed one): the
+# bodies hold this placeholder and every request gets the next number in its place.
+HIT_ID = "HITIDHITIDHITIDHITID"
+HIT_IDS = itertools.count()
 # What a browser on the shop page sends with each hit (sendBeacon posts text/plain).
 HEADERS = {
     "Content-Type": "text/plain;charset=UTF-8",
@@ -97,6 +102,7 @@ def make_bodies(key: str, n: int, *, visitors: int, pages: int, seed: int = 17) 
         json.dumps(
             {
                 "k": key,
+                "i": HIT_ID,
                 "v": rng.choice(ids),
                 "e": [
                     {
@@ -127,7 +133,9 @@ def hammer(port: int, path: str, bodies: list[bytes], *, clients: int, seconds: 
         took: list[float] = []
         i = offset
         while time.monotonic() < deadline:
-            body = bodies[i % len(bodies)]
+            body = bodies[i % len(bodies)].replace(
+                HIT_ID.encode(), f"h{next(HIT_IDS):019d}".encode(), 1
+            )
             i += 1
             sent = time.perf_counter()
             try:

@@ -16,3 +16,9 @@ def over_per_minute(key: str, limit: int) -> bool:
         return cache.incr(bucket) > limit
     except ValueError:  # evicted in between: count again from here
         return False
+
+
+def seen_before(key: str, seconds: int) -> bool:
+    """Whether ``key`` was already seen in the last ``seconds`` (and remember it now): a replayed
+    request is recognised by its own id. Remembered in the cache, like the counts above."""
+    return not cache.add(f"tendril:seen:{key}", 1, timeout=seconds)

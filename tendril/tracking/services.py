@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
 from tendril.accounts.services import Actor, audit_record
-from tendril.contacts.ingest import NewEvent, events_ingest
 from tendril.core import clock
 from tendril.core.errors import Conflict, Forbidden, InvalidInput
-from tendril.core.limits import over_per_minute
+from tendril.core.limits import over_per_minute, seen_before
 from tendril.core.models import EventSource
+from tendril.core.services import visitor_events_record
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.models import Site
 from tendril.tracking.organisations import visit_company
@@ -41,6 +41,8 @@ MAX_EVENTS = 20
 MAX_URL = 2000
 # A person's browsing sends a few hits a minute; a robot posing as a browser, hundreds.
 MAX_HITS_PER_MINUTE = 120
+# A hit replayed later than this is taken as new; its copies still count towards the pace above.
+REPLAY_WINDOW = 3600
 MAX_TEXT = 500
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -228,6 +230,8 @@ class Hit:
     events: list[dict[str, Any]]
     # The snippet's visit: page views less than 30 minutes apart share it.
     session: str = ""
+    # The hit's own random id: a second hit with it is a replay.
+    id: str = ""
 
 
 def _text(value: object, limit: int) -> str:
@@ -304,7 +308,10 @@ def hit_parse(body: object) -> Hit:
     session = body.get("s", "")
     if session != "" and (not isinstance(session, str) or not VISITOR.match(session)):
         raise InvalidInput(_("The visit id is malformed."), field="s")
-    return Hit(key=key, visitor=visitor, events=events, session=session)
+    hit_id = body.get("i")
+    if not isinstance(hit_id, str) or not VISITOR.match(hit_id):
+        raise InvalidInput(_("The hit id is missing or malformed."), field="i")
+    return Hit(key=key, visitor=visitor, events=events, session=session, id=hit_id)
 
 
 def hit_record(
@@ -313,8 +320,9 @@ def hit_record(
     """Store a hit's events as the site's anonymous visitor; returns how many. The page asking
     must be one of the site's (``Origin``), and so must every page an event is about: a key
     copied onto another site writes nothing. Robots (by user agent, or by a pace no person
-    keeps) and the site's own people (its internal networks) are checked, then left out:
-    nothing is stored and the answer is the same, so neither learns to hide."""
+    keeps), the site's own people (its internal networks) and replays (a hit id seen before) are
+    checked, then left out: nothing is stored and the answer is the same, so none learns to
+    hide."""
     if not site_serves(site, origin_host):
         raise Forbidden(
             _("This site's key is not for pages on %(host)s.") % {"host": origin_host or "?"}
@@ -324,21 +332,12 @@ def hit_record(
         is_robot(user_agent)
         or ip_in(ip, site.internal_networks())
         or over_per_minute(f"hits:{site.pk}:{hit.visitor}", MAX_HITS_PER_MINUTE)
+        or seen_before(f"hit:{site.pk}:{hit.id}", REPLAY_WINDOW)
     ):
         return 0
     # Account-based marketing: an anonymous visitor's hits from a company's network are its.
     company = visit_company(ip=ip, visitor_id=hit.visitor)
     if company is not None:
         described = [(kind, {**properties, "company": company}) for kind, properties in described]
-    result = events_ingest(
-        items=[
-            NewEvent(type=kind, properties=properties, visitor_id=hit.visitor)
-            for kind, properties in described
-        ],
-        source=EventSource.TRACKING,
-        ids=False,
-    )
-    if result.errors:
-        index, error = result.errors[0]
-        raise InvalidInput(str(error), field=f"e[{index}]")
-    return result.accepted
+    visitor_events_record(visitor_id=hit.visitor, events=described, source=EventSource.TRACKING)
+    return len(described)

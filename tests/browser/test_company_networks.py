@@ -56,6 +56,7 @@ def test_a_marketer_adds_a_network_and_a_visit_from_it_shows_on_the_company_page
     # An anonymous visitor on the shop, from that network, views a page.
     body = {
         "k": site.key,
+        "i": "firsthit01",
         "v": "anonvisitor1",
         "e": [{"t": "page_view", "u": f"{SHOP}/pricing", "ti": "Pricing"}],
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import secrets
 import threading
 import urllib.error
 import urllib.request
@@ -42,6 +43,8 @@ def hit(
     **extra: Any,
 ) -> Any:
     headers = {"HTTP_USER_AGENT": BROWSER, **({"HTTP_ORIGIN": origin} if origin else {})}
+    if isinstance(body, dict) and "i" not in body:
+        body = {**body, "i": secrets.token_hex(8)}  # as the snippet: each hit its own id
     data = raw if raw is not None else json.dumps(body)
     return client.post("/t/collect", data, content_type="text/plain", **headers, **extra)
 
@@ -49,6 +52,7 @@ def hit(
 def view(site: Site, url: str = f"{ORIGIN}/pricing?utm_source=news&utm_medium=email") -> Any:
     return {
         "k": site.key,
+        "i": secrets.token_hex(8),
         "v": VISITOR,
         "e": [{"t": "page_view", "u": url, "ti": "Pricing", "r": "https://www.google.com/"}],
     }
@@ -107,6 +111,25 @@ def test_the_anonymous_views_join_the_contact_when_the_visitor_is_identified(
     assert Event.objects.get(type="page_view").contact_id == contact.pk
 
 
+def test_a_replayed_hit_is_answered_like_the_first_and_stored_once(
+    client: Client, site: Site
+) -> None:
+    body = {**view(site), "i": "0123456789abcdef"}
+    assert hit(client, body).status_code == 204
+    assert hit(client, body).status_code == 204
+    assert hit(client, {**body, "i": "fedcba9876543210"}).status_code == 204
+    assert Event.objects.filter(type="page_view").count() == 2
+
+
+def test_a_hit_without_its_own_id_is_refused_and_nothing_is_stored(
+    client: Client, site: Site
+) -> None:
+    anonymous = {key: value for key, value in view(site).items() if key != "i"}
+    response = hit(client, None, raw=json.dumps(anonymous).encode())
+    assert response.status_code == 422 and response.json()["field"] == "i"
+    assert not Event.objects.exists()
+
+
 def test_a_wrong_key_or_a_page_of_another_domain_is_refused_and_nothing_is_stored(
     client: Client, site: Site
 ) -> None:
@@ -128,6 +151,7 @@ def test_a_wrong_key_or_a_page_of_another_domain_is_refused_and_nothing_is_store
         ({"v": VISITOR, "e": []}, 422, "k"),
         ({"k": "KEY", "v": "short", "e": [{}]}, 422, "v"),
         ({"k": "KEY", "v": VISITOR, "e": []}, 422, "e"),
+        ({"k": "KEY", "v": VISITOR, "i": "x", "e": [{"t": "page_view"}]}, 422, "i"),
         ({"k": "KEY", "v": VISITOR, "e": [{"t": "page_view"}] * 21}, 422, "e"),
         ({"k": "KEY", "v": VISITOR, "e": ["x"]}, 422, "e[0]"),
         ({"k": "KEY", "v": VISITOR, "e": [{"t": "purchase", "u": f"{ORIGIN}/"}]}, 422, "e[0].t"),
@@ -205,6 +229,7 @@ def test_concurrent_hits_at_a_live_server_are_all_stored_once_with_no_5xx(live_s
     def post(n: int) -> None:
         body = {
             "k": site.key,
+            "i": f"hit{n:05d}",
             "v": f"visitor{n:04d}",
             "e": [{"t": "page_view", "u": f"{ORIGIN}/p{n}"}] * 3,
         }

@@ -5,6 +5,7 @@ shows those visits with its contacts' own."""
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 import pytest
@@ -40,6 +41,7 @@ def acme() -> Company:
 def collect(site: Site, visitor: str, ip: str, path: str = "/pricing", title: str = "") -> Any:
     body = {
         "k": site.key,
+        "i": secrets.token_hex(8),
         "v": visitor,
         "e": [{"t": "page_view", "u": f"{ORIGIN}{path}", "ti": title}],
     }
