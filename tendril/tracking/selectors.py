@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tendril.accounts.auth import Caller
 from tendril.core.errors import first_or_not_found
+from tendril.core.models import Event
 from tendril.tracking.models import Site
 
 
@@ -46,3 +47,29 @@ def site_forget(*keys: str) -> None:
     """Forget what this process remembers of these keys (a site changed or went)."""
     for key in keys:
         _sites.pop(key, None)
+
+
+def visit_number(*, visitor_id: str, contact_id: int | None, session: str, cap: int = 3) -> int:
+    """Which visit this is (1, 2, ... at most ``cap``): 1 plus the other visits (``session`` of
+    page views) seen before. A known contact's visits are counted on every device (their
+    events, by the timeline index); an anonymous browser's by its own anonymous events (the
+    anonymous-visitor index). Each query stops at the first other visit it finds, so a visitor
+    with years of history costs ``cap - 1`` short index reads, not a scan."""
+    if contact_id is not None:
+        views = Event.objects.filter(contact_id=contact_id, type="page_view")
+    else:
+        views = Event.objects.filter(visitor_id=visitor_id, contact_id__isnull=True)
+        views = views.filter(type="page_view")
+    others: list[str] = []
+    while len(others) < cap - 1:
+        # A slice, not first(): first() would add ORDER BY id and walk the primary key.
+        found = list(
+            views.filter(properties__has_key="session")
+            .exclude(properties__session__in=[session, *others])
+            .values_list("properties__session", flat=True)
+            .order_by()[:1]
+        )
+        if not found:
+            break
+        others.append(found[0])
+    return 1 + len(others)
