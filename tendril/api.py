@@ -29,6 +29,7 @@ from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 from tendril.lifecycle.api import router as lifecycle_router
 from tendril.notifications.api import router as notifications_router
 from tendril.personas.api import router as personas_router
+from tendril.preferences.api import router as preferences_router
 from tendril.scoring.api import contact_score_router
 from tendril.scoring.api import router as scoring_router
 from tendril.segments.api import router as segments_router
@@ -197,6 +198,7 @@ api.add_router("/v1", accounts_router)
 api.add_router("/v1", lifecycle_router)
 api.add_router("/v1", alerts_router)
 api.add_router("/v1", personas_router)
+api.add_router("/v1", preferences_router)
 api.add_router("/v1", tracking_router)
 api.add_router("/v1", web_router)
 api.add_router("/v1/notifications", notifications_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tendril.alerts",
     "tendril.personas",
     "tendril.web",
+    "tendril.preferences",
     "tendril.ui",
     "axes",
 ]

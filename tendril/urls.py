@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("tendril.alerts.urls")),
     path("", include("tendril.personas.urls")),
     path("", include("tendril.web.urls")),
+    path("", include("tendril.preferences.urls")),
     path("", include("tendril.notifications.urls")),
 ]

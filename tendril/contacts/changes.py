@@ -124,10 +124,19 @@ def created_event(*, source: str, actor: ActorRef | None) -> Change:
     return ("contact_created", {"source": source, **_who(actor)})
 
 
-def consent_event(*, channel: str, status: str, method: str, actor: ActorRef | None) -> Change:
+# The longest note a consent event keeps: a form's consent text is at most 2,000 characters,
+# and the form's name is put before it.
+CONSENT_NOTE_MAX = 2400
+
+
+def consent_event(
+    *, channel: str, status: str, method: str, actor: ActorRef | None, note: str = ""
+) -> Change:
     """The event that tells a permission was given or refused, how, and who recorded it
-    (``None``: the person themselves, through a form)."""
-    return (
-        "consent_changed",
-        {"channel": channel, "status": status, "method": method, **_who(actor)},
-    )
+    (``None``: the person themselves, through a form). ``note`` is kept whole: for a form's
+    consent it holds the exact text the person agreed to, which the consent row (the current
+    decision only, its note cut to 200 characters) cannot tell later."""
+    properties: dict[str, Any] = {"channel": channel, "status": status, "method": method}
+    if note:
+        properties["note"] = note[:CONSENT_NOTE_MAX]
+    return ("consent_changed", {**properties, **_who(actor)})

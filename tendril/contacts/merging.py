@@ -21,6 +21,7 @@ from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.changes import actor_of, change_events, consent_event, user_name
 from tendril.contacts.models import BulkAction, BulkJob, BulkStatus, Consent, Contact
 from tendril.contacts.search import contact_search_apply
+from tendril.contacts.services import consent_regrant_refused
 from tendril.contacts.stages import stage_positions
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput, NotFound
@@ -105,13 +106,22 @@ def _fields_fill(keep: Contact, gone: Contact) -> list[str]:
 
 
 def _consents_merge(keep: Contact, gone: Contact, *, by: Actor, method: str) -> None:
-    """Per channel, the most recent decision of the two stands; a status that changes for
-    ``keep`` is told like any consent change."""
+    """Per channel, the most recent decision of the two stands, except that an unsubscribe
+    holds against a later grant the person did not give themselves (as in ``consent_set``);
+    a status that changes for ``keep`` is told like any consent change."""
     mine = {c.channel: c for c in Consent.objects.filter(contact=keep)}
     for theirs in Consent.objects.filter(contact=gone):
         current = mine.get(theirs.channel)
-        if current is not None and current.given_at >= theirs.given_at:
-            continue
+        if current is not None:
+            theirs_newer = theirs.given_at > current.given_at
+            if theirs_newer and consent_regrant_refused(
+                current, status=theirs.status, method=theirs.method
+            ):
+                continue
+            if not theirs_newer and not consent_regrant_refused(
+                theirs, status=current.status, method=current.method
+            ):
+                continue
         status_changed = current is None or current.status != theirs.status
         Consent.objects.update_or_create(
             contact=keep,

@@ -210,6 +210,15 @@ class CustomField(models.Model):
         return self.label
 
 
+# How a consent was given or withdrawn (``Consent.method``, ``consent_changed``'s "method").
+# The person's own withdrawal, from an email's unsubscribe link or their preference centre:
+UNSUBSCRIBE = "unsubscribe"
+# The ways only the person themselves gives consent; after an unsubscribe these are the only
+# ways back (an import, the API or a marketer's click cannot re-grant it).
+PREFERENCE_CENTRE = "preference centre"
+OPT_IN_BY_PERSON = frozenset({"form", "double opt-in", PREFERENCE_CENTRE})
+
+
 class Consent(models.Model):
     """The current permission a contact gave (or refused) for one channel, and how."""
 

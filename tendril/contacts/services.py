@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, models, transaction
@@ -35,7 +36,10 @@ from tendril.contacts.freemail import email_domain
 from tendril.contacts.membership import memberships_forget
 from tendril.contacts.models import (
     DEFAULT_STAGE,
+    OPT_IN_BY_PERSON,
+    UNSUBSCRIBE,
     Consent,
+    ConsentStatus,
     Contact,
     CustomField,
     FieldType,
@@ -55,6 +59,7 @@ from tendril.core.emails import email_fold
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event, EventSource, VisitorLink
 from tendril.core.services import EVENT_COLUMNS, event_record, events_record
+from tendril.ui.formatting import day
 
 M = TypeVar("M", bound=models.Model)
 
@@ -140,18 +145,63 @@ def _owner(owner_id: int | None) -> User | None:
     return owner
 
 
+class ConsentWithdrawn(Conflict):
+    """Consent the person withdrew (they unsubscribed) that someone else tried to grant again."""
+
+
+def consent_regrant_refused(current: Consent | None, *, status: str, method: str) -> bool:
+    """Whether granting ``status`` by ``method`` would override the person's own unsubscribe.
+
+    An unsubscribe holds until the person opts in again: only their own acts
+    (``OPT_IN_BY_PERSON``: a form with the consent box ticked, a double opt-in confirmation,
+    their preference centre) grant it back; an import, the API or a marketer's click do not."""
+    return (
+        current is not None
+        and current.status == ConsentStatus.DENIED
+        and current.method == UNSUBSCRIBE
+        and status == ConsentStatus.GRANTED
+        and method not in OPT_IN_BY_PERSON
+    )
+
+
+def consent_withdrawn_message(given_at: datetime) -> str:
+    """What a marketer reads when their grant is refused (the date in their language)."""
+    return gettext(
+        "This person unsubscribed on %(date)s; only they can subscribe again "
+        "(from their preference centre or a form)."
+    ) % {"date": day(given_at)}
+
+
 def consent_set(
-    *, contact: Contact, channel: str, status: str, method: str, by: Actor, note: str = ""
+    *,
+    contact: Contact,
+    channel: str,
+    status: str,
+    method: str,
+    by: Actor,
+    note: str = "",
 ) -> Consent | None:
     """Record permission for one channel; returns the row, or None when nothing changed.
+    ``note`` says how it was given; for a form it is the form's name and the exact consent
+    text the person agreed to, kept whole on the ``consent_changed`` event (the row keeps
+    only its first 200 characters).
 
     The contact row is locked first, so two requests giving the same permission at once record
-    one change (and one ``consent_changed``), not two."""
+    one change (and one ``consent_changed``), not two. Granting consent the person withdrew is
+    refused (``ConsentWithdrawn``) unless the person grants it (``consent_regrant_refused``)."""
     with transaction.atomic():
         list(Contact.objects.select_for_update().filter(pk=contact.pk).values_list("pk"))
         current = Consent.objects.filter(contact=contact, channel=channel).first()
-        if current is not None and current.status == status:
+        # The person's unsubscribe is recorded even over a denial someone else made, so that
+        # it holds (``consent_regrant_refused``) from then on.
+        withdrawn_now = method == UNSUBSCRIBE and current is not None and current.method != method
+        if current is not None and current.status == status and not withdrawn_now:
             return None
+        if consent_regrant_refused(current, status=status, method=method):
+            assert current is not None
+            raise ConsentWithdrawn(
+                consent_withdrawn_message(current.given_at), field=f"consent.{channel}"
+            )
         consent, _ = Consent.objects.update_or_create(
             contact=contact,
             channel=channel,
@@ -163,7 +213,11 @@ def consent_set(
             },
         )
         kind, properties = consent_event(
-            channel=channel, status=status, method=method, actor=actor_of(by, method=method)
+            channel=channel,
+            status=status,
+            method=method,
+            actor=actor_of(by, method=method),
+            note=note,
         )
         event_record(contact_id=contact.pk, type=kind, properties=properties)
         return consent

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypedDict
 
@@ -23,7 +24,7 @@ from tendril.contacts.importer.reading import CsvFile
 from tendril.contacts.importer.rows import RowRules, SeenEmails, merge_row
 from tendril.contacts.importer.writing import ChunkWriter
 from tendril.contacts.models import ImportJob, ImportStatus
-from tendril.contacts.services import custom_field_definitions
+from tendril.contacts.services import consent_withdrawn_message, custom_field_definitions
 from tendril.core import clock
 from tendril.core.errors import DomainError, InvalidInput
 from tendril.core.models import EventSource
@@ -81,6 +82,21 @@ def job_closing(job: ImportJob) -> Iterator[None]:
         )
 
 
+def _consent_refused(
+    report: ImportReport, row: tuple[int, bool], unsubscribed_at: datetime
+) -> None:
+    """A row that granted email consent to someone who unsubscribed: reported as rejected
+    (counted as such instead of as updated or merged), though its other cells were written."""
+    line, first = row
+    report["updated" if first else "merged"] -= 1
+    report["rejected_count"] += 1
+    if len(report["rejected"]) < REJECTED_KEPT:
+        detail = _(
+            "Email consent was not granted: %(reason)s The other cells of the row were imported."
+        ) % {"reason": consent_withdrawn_message(unsubscribed_at)}
+        report["rejected"].append({"row": line, "detail": detail})
+
+
 def _record(job: ImportJob, report: ImportReport) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         rows_done=report["rows"],
@@ -123,14 +139,19 @@ class ImportFile:
         seen = SeenEmails()
         chunk: dict[str, dict[str, Any]] = {}
         rows_in_chunk = first_rows = 0  # first_rows: rows of the chunk whose email is new
+        # Per email of the chunk, the row whose consent cell counts (the last one), and
+        # whether it was the email's first row in the file.
+        consent_rows: dict[str, tuple[int, bool]] = {}
 
         def flush() -> None:
-            nonlocal chunk, rows_in_chunk, first_rows
+            nonlocal chunk, rows_in_chunk, first_rows, consent_rows
             created = writer.write(chunk) if chunk else 0
             # The first row of an email either made a contact or met one from before the file.
             report["created"] += created
             report["updated"] += first_rows - created
-            chunk, rows_in_chunk, first_rows = {}, 0, 0
+            for email, unsubscribed_at in (writer.refused if chunk else {}).items():
+                _consent_refused(report, consent_rows[email], unsubscribed_at)
+            chunk, rows_in_chunk, first_rows, consent_rows = {}, 0, 0, {}
             _record(job, report)
             if on_progress is not None:
                 on_progress(report)
@@ -148,10 +169,13 @@ class ImportFile:
                     report["rejected"].append({"row": line, "detail": exc.message})
             else:
                 email = values["email"]
-                if seen.add(email):
+                first = seen.add(email)
+                if first:
                     first_rows += 1
                 else:
                     report["merged"] += 1
+                if "consent" in values:
+                    consent_rows[email] = (line, first)
                 if email in chunk:
                     merge_row(chunk[email], values)
                 else:

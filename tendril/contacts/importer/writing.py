@@ -4,6 +4,7 @@ created in bulk, email consent, and the events each change records."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -26,7 +27,11 @@ from tendril.contacts.search import (
     company_search_apply,
     contact_search_apply,
 )
-from tendril.contacts.services import NEW_CONTACT_COLUMNS, new_contact_row
+from tendril.contacts.services import (
+    NEW_CONTACT_COLUMNS,
+    consent_regrant_refused,
+    new_contact_row,
+)
 from tendril.core import clock
 from tendril.core.bulk import insert_rows
 from tendril.core.models import Event, EventSource
@@ -42,6 +47,8 @@ class ChunkWriter:
         self.job_id = job_id  # the import: the contacts it creates are tagged with it
         # The events it writes name it: "Import of leads.csv created the contact".
         self.actor = import_actor(job_id=job_id, file_name=file_name)
+        # The last chunk's emails whose grant of consent was refused: they unsubscribed (when).
+        self.refused: dict[str, datetime] = {}
 
     def write(self, chunk: dict[str, dict[str, Any]]) -> int:
         """Upsert one chunk (email → values) in one transaction; returns how many contacts it
@@ -167,17 +174,30 @@ class ChunkWriter:
     def _consents(
         self, chunk: dict[str, dict[str, Any]], ids: dict[str, int], now: Any
     ) -> list[_NewEvent]:
-        """Email consent from the consent column: new rows, changed rows, one event each."""
+        """Email consent from the consent column: new rows, changed rows, one event each. A
+        grant to someone who unsubscribed is not written (only they can opt in again): their
+        emails, with the day they unsubscribed, are left in ``self.refused``."""
+        self.refused = {}
         wanted = {ids[e]: v["consent"] for e, v in chunk.items() if "consent" in v}
         if not wanted:
             return []
-        current = dict(
-            Consent.objects.filter(contact_id__in=list(wanted), channel=Channel.EMAIL).values_list(
-                "contact_id", "status"
-            )
-        )
-        changed = {cid: status for cid, status in wanted.items() if current.get(cid) != status}
+        current = {
+            c.contact_id: c
+            for c in Consent.objects.filter(
+                contact_id__in=list(wanted), channel=Channel.EMAIL
+            ).only("contact_id", "status", "method", "given_at")
+        }
         method = EventSource.IMPORT
+        emails = {cid: email for email, cid in ids.items()}
+        for cid, status in list(wanted.items()):
+            if consent_regrant_refused(current.get(cid), status=status, method=method):
+                self.refused[emails[cid]] = current[cid].given_at
+                del wanted[cid]
+        changed = {
+            cid: status
+            for cid, status in wanted.items()
+            if cid not in current or current[cid].status != status
+        }
         at = connection.ops.adapt_datetimefield_value(now)
         insert_rows(
             Consent,

@@ -104,9 +104,13 @@ def contact_consent(request: AuthedRequest, pk: int) -> HttpResponse:
     if channel not in Channel.values or status not in ConsentStatus.values:
         messages.error(request, _("Choose a channel and whether consent is granted or denied."))
         return redirect("contacts:contact_detail", pk=contact.pk)
-    changed = services.consent_set(
-        contact=contact, channel=channel, status=status, method="ui", by=request.user
-    )
+    try:
+        changed = services.consent_set(
+            contact=contact, channel=channel, status=status, method="ui", by=request.user
+        )
+    except services.ConsentWithdrawn as refused:
+        messages.error(request, refused.message)
+        return redirect("contacts:contact_detail", pk=contact.pk)
     if changed is not None:
         messages.success(
             request,

@@ -1,0 +1,75 @@
+"""The signed links each marketing email carries: the person's preference centre and the
+one-click unsubscribe (RFC 8058). The email engine builds them with ``preference_url`` and
+``unsubscribe_url``.
+
+A link carries the contact's id signed with the server's secret under its own salt, so it
+cannot be forged or pointed at someone else, and it never expires: a person must be able to
+unsubscribe from an email they kept for a year. A tampered link is refused (400); a link whose
+contact was merged into another or erased names no one any more ("this link no longer works").
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from tendril.contacts.models import Contact
+from tendril.core.errors import DomainError
+
+SALT = "tendril.preferences.link"
+
+
+class LinkRefused(DomainError):
+    """A link that was not made by us (tampered, cut short)."""
+
+    status = 400
+
+
+class LinkGone(DomainError):
+    """A link made by us for a contact that no longer exists (merged or erased)."""
+
+    status = 404
+
+
+def preference_token(contact_id: int) -> str:
+    return signing.Signer(salt=SALT).sign(str(contact_id))
+
+
+def _absolute(path: str) -> str:
+    return settings.BASE_URL + path
+
+
+def preference_path(contact: Contact) -> str:
+    return reverse("preferences:centre", args=[preference_token(contact.pk)])
+
+
+def preference_url(contact: Contact) -> str:
+    """The person's preference centre, as an absolute address for an email's footer."""
+    return _absolute(preference_path(contact))
+
+
+def unsubscribe_url(contact: Contact) -> str:
+    """The one-click unsubscribe address for the ``List-Unsubscribe`` header (with
+    ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``): a POST unsubscribes at once, a GET
+    (a person, or a link scanner) only shows a button."""
+    return _absolute(reverse("preferences:one_click", args=[preference_token(contact.pk)]))
+
+
+def token_contact_id(token: str) -> int:
+    """The contact id a link was made for; LinkRefused when we did not make it."""
+    try:
+        value = signing.Signer(salt=SALT).unsign(token)
+    except signing.BadSignature:
+        raise LinkRefused("bad signature") from None
+    if not value.isdigit():
+        raise LinkRefused("bad value")
+    return int(value)
+
+
+def token_contact(token: str) -> Contact:
+    """The contact a link was made for; LinkRefused or LinkGone otherwise."""
+    contact = Contact.objects.filter(pk=token_contact_id(token)).first()
+    if contact is None:
+        raise LinkGone("no such contact")
+    return contact
