@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tendril.accounts.models import Role, User
@@ -50,6 +51,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if CI and configured:
             pytest.fail(f"CI requires this service: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Counts and marks kept in the cache (hits per minute, replayed hit ids, form floods) are
+    each test's own: pacing that ran up in earlier tests must not drop this one's hits."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ from django.db import connection, models
 FEW_ROWS = 20
 
 
-def _column_names(model: type[models.Model], attnames: Sequence[str]) -> list[str]:
+def column_names(model: type[models.Model], attnames: Sequence[str]) -> list[str]:
+    """The quoted database columns of these fields of ``model``, in their order."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     return [connection.ops.quote_name(str(fields[name].column)) for name in attnames]
 
@@ -34,7 +35,7 @@ def _prepared(
                 dumped[i] = dumps(dumped[i])
             values.append(dumped)
     table = connection.ops.quote_name(model._meta.db_table)
-    return table, _column_names(model, columns), values
+    return table, column_names(model, columns), values
 
 
 @overload
@@ -157,7 +158,7 @@ def insert_new_rows(
     if not rows:
         return []
     table, names, values = _prepared(model, columns, rows)
-    keys = ", ".join(_column_names(model, unique))
+    keys = ", ".join(column_names(model, unique))
     returned = f"{connection.ops.quote_name(str(model._meta.pk.column))}, {keys}"
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     inserted: list[tuple[Any, ...]] = []

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from tendril.core import clock
-from tendril.core.bulk import insert_rows
+from tendril.core.bulk import column_names, insert_rows
 from tendril.core.errors import InvalidInput
 from tendril.core.events import VISITOR_IDENTIFIED
 from tendril.core.models import Event, EventSource, VisitorLink
@@ -71,22 +71,22 @@ def events_record(
 
 
 def visitor_events_record(
-    *, visitor_id: str, events: Sequence[tuple[str, dict[str, Any]]], source: str
+    events: Sequence[tuple[str, str, dict[str, Any]]], *, source: str
 ) -> None:
-    """Record what one browser did just now (``(type, properties)`` each), as the contact the
-    visitor was identified as, or as the anonymous visitor. Each row reads the visitor's link
-    itself, so a tracking hit is one statement and one round trip: reading the link first and
-    then inserting, through ``events_ingest``, was 40 % of the collector's time
+    """Record what browsers did just now, ``(visitor_id, type, properties)`` each, as the contact
+    each visitor was identified as, or as the anonymous visitor. Each row reads its visitor's
+    link itself, so any number of hits is one statement and one round trip: reading the links
+    first and then inserting, through ``events_ingest``, was 40 % of the collector's time
     (bench/collector.py). The caller checked the events; nobody is identified here."""
     if not events:
         return
     at = connection.ops.adapt_datetimefield_value(clock.now())
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(Event._meta.get_field(name).column) for name in EVENT_COLUMNS)
+    columns = ", ".join(column_names(Event, EVENT_COLUMNS))
     link = quote(VisitorLink._meta.db_table)
     row = f"((SELECT contact_id FROM {link} WHERE visitor_id = %s), %s, %s, %s, %s, %s, %s)"
     params: list[Any] = []
-    for kind, properties in events:
+    for visitor_id, kind, properties in events:
         params += [visitor_id, visitor_id, kind, json.dumps(properties), at, at, source]
     sql = f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES "
     with connection.cursor() as cursor:

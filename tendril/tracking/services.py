@@ -26,12 +26,12 @@ from tendril.core import clock
 from tendril.core.errors import Conflict, Forbidden, InvalidInput
 from tendril.core.limits import over_per_minute, seen_before
 from tendril.core.models import EventSource
-from tendril.core.services import visitor_events_record
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.models import Site
 from tendril.tracking.organisations import visit_company
 from tendril.tracking.selectors import site_forget
 from tendril.tracking.visits import ip_in, is_robot, source_of
+from tendril.tracking.writer import events_write
 
 MAX_NAME = 200
 MAX_DOMAINS = 50
@@ -235,7 +235,8 @@ class Hit:
 
 
 def _text(value: object, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
+    # A NUL cannot be stored (PostgreSQL's text and jsonb refuse it): no page's text needs one.
+    return value[:limit].replace("\x00", "") if isinstance(value, str) else ""
 
 
 def _page_url(site: Site, raw: object, *, field: str) -> str:
@@ -339,5 +340,8 @@ def hit_record(
     company = visit_company(ip=ip, visitor_id=hit.visitor)
     if company is not None:
         described = [(kind, {**properties, "company": company}) for kind, properties in described]
-    visitor_events_record(visitor_id=hit.visitor, events=described, source=EventSource.TRACKING)
+    events_write(
+        [(hit.visitor, kind, properties) for kind, properties in described],
+        source=EventSource.TRACKING,
+    )
     return len(described)

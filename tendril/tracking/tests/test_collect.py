@@ -312,3 +312,10 @@ def test_a_visitor_sending_more_than_a_person_could_is_left_out(client: Client, 
     for _ in range(MAX_HITS_PER_MINUTE + 5):
         assert hit(client, view(site)).status_code == 204
     assert Event.objects.count() == MAX_HITS_PER_MINUTE
+
+
+def test_a_nul_in_a_title_is_dropped_and_the_view_stored(client: Client, site: Site) -> None:
+    body = view(site)
+    body["e"][0]["ti"] = "Pri\x00cing"
+    assert hit(client, body).status_code == 204
+    assert Event.objects.get(type="page_view").properties["title"] == "Pricing"
