@@ -15,10 +15,13 @@ from tendril.contacts.api import ERRORS
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
 from tendril.web import assets, selectors, services
+from tendril.web.api_pages import router as pages_router
 from tendril.web.models import Asset, Form
 from tendril.web.public import embed_snippet
 
 router = Router(tags=["Forms"])
+# Landing pages (/api/v1/pages) travel with the forms' router: the project mounts this one.
+router.add_router("", pages_router)
 
 
 class FieldIn(BodySchema):

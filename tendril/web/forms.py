@@ -12,8 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tendril.contacts.models import CustomField
-from tendril.web import services
-from tendril.web.models import Form
+from tendril.web import landing, services
+from tendril.web.models import Form, LandingPage
 
 # What each contact field and type is called on the builder (services name the keys).
 CONTACT_LABELS: dict[str, Promise] = {
@@ -202,3 +202,66 @@ def field_rows(
     )
     assert isinstance(rows, BaseFieldRows)
     return rows
+
+
+LANGUAGE_LABELS: dict[str, Promise] = {
+    "en": _("English"),
+    "vi": _("Vietnamese"),
+    "th": _("Thai"),
+}
+
+
+class PageSettings(forms.Form):
+    """A landing page's name, address and what search engines and shared links show (its
+    blocks come from the editor, as JSON in the post's ``blocks``)."""
+
+    name = forms.CharField(label=_("Name"), max_length=landing.MAX_NAME)
+    slug = forms.CharField(
+        label=_("Address"),
+        required=False,
+        max_length=landing.MAX_SLUG,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_(
+            "The page is at /p/ followed by this: lower-case letters a-z, digits and hyphens. "
+            "Empty: made from the name."
+        ),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=list(LANGUAGE_LABELS.items()))
+    seo_title = forms.CharField(
+        label=_("Title for search engines"),
+        required=False,
+        max_length=landing.MAX_SEO_TITLE,
+        help_text=_("The browser tab's title and the headline in search results. Empty: the name."),
+    )
+    seo_description = forms.CharField(
+        label=_("Description for search engines"),
+        required=False,
+        max_length=landing.MAX_SEO_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One or two sentences shown under the title in search results and shares."),
+    )
+    og_image = forms.CharField(
+        label=_("Sharing image"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_("Optional: an https:// address of the picture shown when the page is shared."),
+    )
+
+    @classmethod
+    def for_page(cls, page: LandingPage | None) -> PageSettings:
+        if page is None:
+            return cls(initial={"language": "en"})
+        return cls(
+            initial={
+                "name": page.name,
+                "slug": page.slug,
+                "language": page.language,
+                "seo_title": page.seo_title,
+                "seo_description": page.seo_description,
+                "og_image": page.og_image,
+            }
+        )
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

@@ -1,6 +1,7 @@
 """Web forms: what a form asks (its fields, mapped to contact fields), what it promises (the
 consent text), and each submission that asked for consent by double opt-in until it is
-confirmed."""
+confirmed. Landing pages: their blocks (a draft and what is published) and each visitor of a
+page, with when they converted."""
 
 from __future__ import annotations
 
@@ -81,3 +82,60 @@ class FormConsent(models.Model):
                 condition=models.Q(sent_at__isnull=True, confirmed_at__isnull=True),
             )
         ]
+
+
+class LandingPage(models.Model):
+    """A page a marketer builds from blocks (``tendril.web.blocks``), public at ``/p/<slug>``
+    once published. ``blocks`` is the draft the editor saves; ``published_blocks`` is what
+    visitors see, copied from the draft on publishing, so editing a live page changes nothing
+    until it is published again."""
+
+    name = models.CharField(max_length=200)
+    # Lower case a-z, 0-9 and single hyphens (checked by the services): the page's address.
+    slug = models.CharField(max_length=100, unique=True)
+    seo_title = models.CharField(max_length=200, blank=True, default="")
+    seo_description = models.CharField(max_length=500, blank=True, default="")
+    og_image = models.URLField(max_length=2000, blank=True, default="")
+    language = models.CharField(max_length=8, default="en")
+    # [{"type": "heading", "level": 1, "text": "..."}, ...]
+    blocks = models.JSONField(default=list)
+    published_blocks = models.JSONField(default=list)
+    # None: a draft nobody sees (never published, or unpublished).
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def has_changes(self) -> bool:
+        """The draft differs from what visitors see."""
+        return self.is_published and self.blocks != self.published_blocks
+
+
+class LandingVisit(models.Model):
+    """One visitor (the ``tendril_vid`` browser id) of one page: when first seen, and when they
+    first sent a form on it. Visitors and conversion rate of a page are counted from these."""
+
+    page = models.ForeignKey(LandingPage, on_delete=models.CASCADE, related_name="visits")
+    visitor_id = models.CharField(max_length=64)
+    first_seen = models.DateTimeField()
+    converted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Concurrent first views of one visitor insert one row (ON CONFLICT DO NOTHING).
+            models.UniqueConstraint(fields=["page", "visitor_id"], name="web_landing_visit_once")
+        ]
+        indexes = [models.Index(fields=["page", "first_seen"], name="web_landing_visit_day")]

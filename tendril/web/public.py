@@ -25,7 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.core.errors import DomainError
 from tendril.tracking.visits import client_ip
-from tendril.web import assets, services
+from tendril.web import assets, selectors, services
+from tendril.web.blocks import PostedForm
+from tendril.web.form_render import HONEYPOT, form_context
+from tendril.web.landing_views import page_response
 from tendril.web.models import Form
 
 # The form's page may be framed by any site that embeds it; it still loads nothing foreign.
@@ -33,7 +36,6 @@ FRAMED_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors *"
 )
-HONEYPOT = "website"
 MAX_BODY = 64 * 1024
 VISITOR_LENGTH = 64
 
@@ -62,22 +64,7 @@ def _page(
     done: bool = False,
     download: str = "",
 ) -> HttpResponse:
-    context = {
-        "form": form,
-        "fields": [
-            {**spec, "value": values.get(spec["key"], ""), "error": errors.get(spec["key"])}
-            for spec in form.fields
-        ],
-        "errors": errors,
-        "done": done,
-        "download": download,
-        "shown": services.render_token(),
-        "honeypot": HONEYPOT,
-        "visitor": values.get("_v", ""),
-        "page": values.get("_page", ""),
-        "consent": values.get("consent") in ("on", True),
-        "lang": translation.get_language(),
-    }
+    context = form_context(form, values=values, errors=errors, done=done, download=download)
     response = render(request, "web/form_page.html", context, status=status)
     response["Content-Security-Policy"] = FRAMED_POLICY
     return response
@@ -116,6 +103,7 @@ def _submission(request: HttpRequest) -> tuple[services.Submission, dict[str, An
     else:
         values = {k: request.POST.get(k) for k in request.POST}
     visitor, page = values.get("_v") or "", values.get("_page") or ""
+    landing = values.get("_lp") or ""
     submission = services.Submission(
         values=values,
         consent=values.get("consent") in ("on", True, "true"),
@@ -126,6 +114,7 @@ def _submission(request: HttpRequest) -> tuple[services.Submission, dict[str, An
         honeypot=str(values.get(HONEYPOT) or ""),
         shown=values.get("_t"),
         language=translation.get_language(),
+        landing=landing[:100] if isinstance(landing, str) else "",
     )
     return submission, values, as_json
 
@@ -144,7 +133,7 @@ def _submit(request: HttpRequest, form: Form) -> HttpResponse:
     if outcome.errors:
         if as_json:
             return JsonResponse({"detail": "invalid", "errors": outcome.errors}, status=422)
-        return _page(request, form, values=values, errors=outcome.errors, status=422)
+        return _answer(request, form, submission, values, errors=outcome.errors, status=422)
     download = reverse("web:asset_download", args=[outcome.download]) if outcome.download else ""
     if as_json:
         answer: dict[str, Any] = {"ok": True, "redirect_url": form.redirect_url or None}
@@ -153,7 +142,42 @@ def _submit(request: HttpRequest, form: Form) -> HttpResponse:
         return JsonResponse(answer)
     if form.redirect_url and not download:
         return HttpResponseRedirect(form.redirect_url)
-    return _page(request, form, values={}, errors={}, done=True, download=download)
+    return _answer(request, form, submission, {}, done=True, download=download)
+
+
+def _answer(
+    request: HttpRequest,
+    form: Form,
+    submission: services.Submission,
+    values: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    done: bool = False,
+    download: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The page a browser's post lands on: the landing page it was sent from, with the form
+    showing its errors or its thank-you in place; else the form's own page."""
+    page = selectors.page_published_get(submission.landing) if submission.landing else None
+    if page is None:
+        return _page(
+            request,
+            form,
+            values=values,
+            errors=errors or {},
+            done=done,
+            download=download,
+            status=status,
+        )
+    posted = PostedForm(values=values, errors=errors or {}, done=done, download=download)
+    return page_response(
+        request,
+        page,
+        visitor=submission.visitor,
+        url=submission.page,
+        posted={form.pk: posted},
+        status=status,
+    )
 
 
 @require_GET

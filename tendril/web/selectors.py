@@ -1,20 +1,24 @@
-"""Reads of web forms and of their submissions (``form_submit`` in the event log)."""
+"""Reads of web forms and of their submissions (``form_submit`` in the event log), and of
+landing pages with their visitors and conversion rate."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext as _
 
 from tendril.accounts.auth import Caller
 from tendril.contacts.models import Contact
+from tendril.contacts.selectors import percent
+from tendril.core import clock
 from tendril.core.errors import first_or_not_found
 from tendril.core.models import Event
-from tendril.web.models import Asset, Form
+from tendril.web.models import Asset, Form, LandingPage
 
 
 def form_list() -> QuerySet[Form]:
@@ -83,3 +87,96 @@ def asset_get_for(viewer: Caller, asset_id: int) -> Asset:
     return first_or_not_found(
         Asset.objects.filter(pk=asset_id), _("There is no file %(id)s.") % {"id": asset_id}
     )
+
+
+# --- landing pages -----------------------------------------------------------------------------
+
+# The list's sort keys (``-`` first for descending) and what each sorts by.
+PAGE_ORDERS = {
+    "name": ("name",),
+    "slug": ("slug",),
+    "status": ("published_at",),
+    "visitors": ("visitor_count",),
+    "conversions": ("conversion_count",),
+    "rate": ("rate",),
+    "updated": ("updated_at",),
+}
+
+
+def page_list(*, order: str = "name") -> QuerySet[LandingPage]:
+    """Pages with their visitors, conversions and conversion rate (0 to 1, None without
+    visitors) counted in the same query; ``order`` is a key of ``PAGE_ORDERS``."""
+    descending = order.startswith("-")
+    key = order.removeprefix("-")
+    columns = PAGE_ORDERS.get(key, PAGE_ORDERS["name"])
+    pages = LandingPage.objects.annotate(
+        visitor_count=Count("visits"),
+        conversion_count=Count("visits", filter=Q(visits__converted_at__isnull=False)),
+    ).annotate(
+        rate=Case(
+            When(visitor_count=0, then=Value(None)),
+            default=Cast(F("conversion_count"), FloatField()) / F("visitor_count"),
+            output_field=FloatField(),
+        )
+    )
+    ordering = [
+        F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+        for column in columns
+    ]
+    return pages.order_by(*ordering, "pk")
+
+
+def page_get_for(viewer: Caller, page_id: int) -> LandingPage:
+    """A landing page; 404 otherwise (every role sees every page)."""
+    return first_or_not_found(
+        page_list().filter(pk=page_id), _("There is no landing page %(id)s.") % {"id": page_id}
+    )
+
+
+def page_published_get(slug: str) -> LandingPage | None:
+    """The published page at ``/p/<slug>``; None for an unknown or unpublished one."""
+    return LandingPage.objects.filter(slug=slug, published_at__isnull=False).first()
+
+
+@dataclass(frozen=True)
+class PageFigures:
+    visitors: int
+    conversions: int
+    # Percent of visitors who sent a form on the page; None without visitors.
+    rate: int | None
+
+
+def page_figures(page: LandingPage) -> PageFigures:
+    """A page's figures from the counts ``page_list`` annotated (or counted now)."""
+    visitors = getattr(page, "visitor_count", None)
+    conversions = getattr(page, "conversion_count", None)
+    if visitors is None or conversions is None:
+        visitors = page.visits.count()
+        conversions = page.visits.filter(converted_at__isnull=False).count()
+    return PageFigures(
+        visitors=visitors,
+        conversions=conversions,
+        rate=percent(conversions, visitors) if visitors else None,
+    )
+
+
+def page_visitors_per_day(*, page: LandingPage, days: int) -> list[tuple[date, int]]:
+    """Distinct visitors of the page per UTC day over the last ``days`` days (today last),
+    from its ``page_view`` events: the (type, time) index narrows them, the page is matched
+    in the properties."""
+    today = clock.now().astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time.min, tzinfo=UTC)
+    rows = (
+        Event.objects.filter(
+            type="page_view", occurred_at__gte=start, properties__landing_page=page.pk
+        )
+        .annotate(day=TruncDate("occurred_at", tzinfo=UTC))
+        .values("day")
+        .annotate(visitors=Count("visitor_id", distinct=True))
+        .order_by()
+    )
+    by_day = {row["day"]: row["visitors"] for row in rows}
+    return [
+        (first + timedelta(days=i), by_day.get(first + timedelta(days=i), 0)) for i in range(days)
+    ]

@@ -32,9 +32,9 @@ from tendril.core import clock
 from tendril.core.errors import Conflict, DomainError, InvalidInput
 from tendril.core.limits import over_per_minute
 from tendril.core.models import EventSource
-from tendril.tracking.services import UTM_KEYS
+from tendril.tracking.services import UTM_KEYS, VISITOR
 from tendril.web.assets import download_token
-from tendril.web.models import Asset, Form, FormConsent
+from tendril.web.models import Asset, Form, FormConsent, LandingPage, LandingVisit
 
 MAX_NAME = 200
 MAX_FIELDS = 30
@@ -305,6 +305,8 @@ class Submission:
     honeypot: str = ""
     shown: object = None
     language: str = ""
+    # The slug of the landing page the form was sent from (its inline form says so).
+    landing: str = ""
 
 
 @dataclass
@@ -383,9 +385,12 @@ def form_submit(*, form: Form, submission: Submission) -> Outcome:
             return Outcome(
                 contact=None, errors={(error.field or "email").split(".")[0]: error.message}
             )
-        properties = {"form": form.name, "form_id": form.pk, **utm}
+        properties: dict[str, Any] = {"form": form.name, "form_id": form.pk, **utm}
         if submission.page:
             properties["url"] = submission.page[:2000]
+        landing = landing_visit_convert(slug=submission.landing, visitor=submission.visitor)
+        if landing is not None:
+            properties["landing_page"] = landing.pk
         events_ingest(
             items=[
                 NewEvent(
@@ -433,6 +438,26 @@ def form_submit(*, form: Form, submission: Submission) -> Outcome:
         else ""
     )
     return Outcome(contact=contact, confirmation_sent=sent, download=download)
+
+
+def landing_visit_convert(*, slug: str, visitor: str) -> LandingPage | None:
+    """A form sent from the published landing page ``slug`` by the browser ``visitor``: their
+    visit of the page counts as converted from now (the first time only), made if their view
+    was not recorded (a view cut short). The page, or None when the form was not sent from
+    one or nobody knows the visitor."""
+    if not slug or not VISITOR.match(visitor):
+        return None
+    page = LandingPage.objects.filter(slug=slug, published_at__isnull=False).first()
+    if page is None:
+        return None
+    now = clock.now()
+    LandingVisit.objects.bulk_create(
+        [LandingVisit(page=page, visitor_id=visitor, first_seen=now)], ignore_conflicts=True
+    )
+    LandingVisit.objects.filter(page=page, visitor_id=visitor, converted_at__isnull=True).update(
+        converted_at=now
+    )
+    return page
 
 
 def confirmation_send_soon(request_id: int) -> None:
