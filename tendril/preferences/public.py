@@ -40,7 +40,10 @@ PublicView = Callable[[HttpRequest, Contact, str], HttpResponse]
 def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The address holds the person's token: never sent to another site. Same-origin still
+    # sends it to us, so the form's POST carries an Origin the CSRF check accepts ("null"
+    # under no-referrer is refused).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
