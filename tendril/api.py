@@ -28,6 +28,7 @@ from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 from tendril.lifecycle.api import router as lifecycle_router
 from tendril.notifications.api import router as notifications_router
+from tendril.personalisation.api import router as personalisation_router
 from tendril.personas.api import router as personas_router
 from tendril.preferences.api import router as preferences_router
 from tendril.scoring.api import contact_score_router
@@ -200,5 +201,6 @@ api.add_router("/v1", alerts_router)
 api.add_router("/v1", personas_router)
 api.add_router("/v1", preferences_router)
 api.add_router("/v1", tracking_router)
+api.add_router("/v1", personalisation_router)
 api.add_router("/v1", web_router)
 api.add_router("/v1/notifications", notifications_router)

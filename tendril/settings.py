@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tendril.personas",
     "tendril.web",
     "tendril.preferences",
+    "tendril.personalisation",
     "tendril.ui",
     "axes",
 ]

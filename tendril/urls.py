@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("tendril.personas.urls")),
     path("", include("tendril.web.urls")),
     path("", include("tendril.preferences.urls")),
+    path("", include("tendril.personalisation.urls")),
     path("", include("tendril.notifications.urls")),
 ]

@@ -18,7 +18,6 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
@@ -58,7 +57,7 @@ class SlotRule:
 class PopupRule:
     id: int
     form_id: int
-    form_url: str
+    form_key: str
     headline: str
     text: str
     trigger: str
@@ -107,7 +106,7 @@ def _popup_rule(popup: Popup) -> PopupRule:
     return PopupRule(
         id=popup.pk,
         form_id=popup.form.pk,
-        form_url=f"{settings.BASE_URL}/f/{popup.form.key}",
+        form_key=popup.form.key,
         headline=popup.headline,
         text=popup.text,
         trigger=popup.trigger,
@@ -213,12 +212,12 @@ def slot_content(rule: SlotRule, visitor: Visitor) -> str:
     return rule.default
 
 
-def _popup_out(rule: PopupRule) -> dict[str, Any]:
+def _popup_out(rule: PopupRule, base: str) -> dict[str, Any]:
     return {
         "id": rule.id,
         "trigger": rule.trigger,
         "value": rule.value if rule.trigger != Trigger.EXIT else 0,
-        "form_url": rule.form_url,
+        "form_url": f"{base}/f/{rule.form_key}",
         "headline": rule.headline,
         "text": rule.text,
         # The dialog's close button, named in the visitor's language.
@@ -268,15 +267,16 @@ def popup_for(popups: Iterable[PopupRule], visitor: Visitor, url: str) -> PopupR
 
 
 def decide(
-    *, site_id: int, visitor_id: str, session: str, url: str, keys: Iterable[str]
+    *, site_id: int, visitor_id: str, session: str, url: str, keys: Iterable[str], base: str
 ) -> dict[str, Any]:
     """The answer of ``/t/decide``: ``{"slots": {key: html}, "popup": {...} | null}`` for the
-    slots of ``keys`` the site has (others are left out: the page keeps its own content)."""
+    slots of ``keys`` the site has (others are left out: the page keeps its own content); the
+    pop-up's form is framed from ``base``, the Tendril address the snippet was loaded from."""
     config = site_config(site_id)
     visitor = Visitor(visitor_id=visitor_id, session=session)
     slots = {key: slot_content(config.slots[key], visitor) for key in keys if key in config.slots}
     popup = popup_for(config.popups, visitor, url) if config.popups else None
-    return {"slots": slots, "popup": _popup_out(popup) if popup else None}
+    return {"slots": slots, "popup": _popup_out(popup, base) if popup else None}
 
 
 def slot_html(*, key: str, visitor_id: str, session: str, site_id: int | None = None) -> str:

@@ -84,7 +84,13 @@ def decide(request: HttpRequest) -> HttpResponse:
         return _refused(f"sl is up to {MAX_SLOTS} slot keys, comma-separated", 400, "sl")
     with translation.override(translation.get_language_from_request(request)):
         answer = decisions.decide(
-            site_id=site.pk, visitor_id=visitor, session=session, url=url, keys=keys
+            site_id=site.pk,
+            visitor_id=visitor,
+            session=session,
+            url=url,
+            keys=keys,
+            # As the form's embed.js: the address this request reached Tendril at.
+            base=request.build_absolute_uri("/").rstrip("/"),
         )
     return _answer(JsonResponse(answer), origin)
 

@@ -140,7 +140,7 @@
     f.set("v", vid());
     f.set("page", location.href);
     f.set("lang", (d.documentElement.lang || "").slice(0, 2));
-    var frame = el("iframe", "border:0;width:100%;height:400px");
+    var frame = el("iframe", "border:0;width:100%;height:340px");
     frame.title = p.headline || p.close;
     frame.src = p.form_url + "?" + f.toString();
     // The frame loads again after each sending of its form: ask Tendril whether it took.
