@@ -13,15 +13,13 @@ writer's ``txid`` since the exact event log), as it does for the API's rows.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import random
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from harness import ROOT, commit_of, serving, tendril_setup
+from harness import ROOT, commit_of, post_all, serving, tendril_setup
 
 BATCH = 1000
 
@@ -47,36 +45,15 @@ def make_events(n: int, emails: list[str], seed: int = 11) -> list[dict[str, obj
 
 
 def post_batches(port: int, key: str, bodies: list[bytes], clients: int) -> float:
-    """Send every body from ``clients`` threads over keep-alive connections; returns seconds."""
-    queue = list(enumerate(bodies))
-    lock = threading.Lock()
-    failures: list[str] = []
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-        while True:
-            with lock:
-                if not queue:
-                    break
-                _, body = queue.pop()
-            conn.request("POST", "/api/v1/events/batch", body=body, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            if response.status != 202 or json.loads(payload)["accepted"] != BATCH:
-                failures.append(f"{response.status} {payload[:200]!r}")
-        conn.close()
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    took = time.perf_counter() - started
-    if failures:
-        raise SystemExit(f"ingest failed: {failures[0]}")
-    return took
+    """Send every batch from ``clients`` threads; returns seconds."""
+    return post_all(
+        port,
+        "/api/v1/events/batch",
+        bodies,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        clients=clients,
+        accepted=lambda status, payload: status == 202 and json.loads(payload)["accepted"] == BATCH,
+    )
 
 
 def copy_rows(events: list[dict[str, object]], contact_ids: dict[str, int]) -> float:

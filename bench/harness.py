@@ -7,13 +7,15 @@ code with the same script, so before and after are measured alike.
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -119,3 +121,44 @@ def serving(env: dict[str, str], *, threads: int, worker: bool = False) -> Itera
             log.seek(0)
             lines = log.read().decode(errors="replace").splitlines()
             server.errors = [line for line in lines if "Error" in line]
+
+
+def post_all(
+    port: int,
+    path: str,
+    bodies: list[bytes],
+    *,
+    headers: dict[str, str],
+    clients: int,
+    accepted: Callable[[int, bytes], bool],
+) -> float:
+    """POST every body to ``path`` from ``clients`` threads over keep-alive connections; returns
+    the seconds it took. Stops the bench if any answer is not ``accepted(status, payload)``."""
+    queue = list(bodies)
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            if not accepted(response.status, payload):
+                failures.append(f"{response.status} {payload[:200]!r}")
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"{path} failed: {failures[0]}")
+    return took
