@@ -135,6 +135,22 @@ TRUSTED_PROXY_HOPS = env_int("TENDRIL_TRUSTED_PROXY_HOPS", 0)
 # company's (tendril.tracking.organisations), after the networks entered on company pages.
 IP_ORGANISATIONS_FILE = env_str("TENDRIL_IP_ORGANISATIONS_FILE")
 
+# --- Cache -----------------------------------------------------------------------------------
+# What tells a person from a robot or a flood (hits and form posts per minute) and the ids of
+# hits already stored (replays): in each process's memory, unless every process shares a Redis.
+_cache_url = env_url("TENDRIL_CACHE_URL", "", schemes=("redis", "rediss"))
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "tendril",
+        }
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Email ----------------------------------------------------------------------------------
 _email_url = env_url(
     "EMAIL_URL", "console://", schemes=("smtp", "smtps", "smtp+tls", "console", "file")
