@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -232,12 +233,14 @@ def page_view_record(
     session: str = "",
     ip: str = "",
     user_agent: str = "",
+    at: datetime | None = None,
 ) -> bool:
     """A view of the published page by the browser ``visitor`` (its ``tendril_vid``): a
     ``page_view`` through the event ingest, as the snippet's views are (url, title, referrer,
     source, utm_*, the company of the network), and the visitor's row for the page's figures,
     inserted once however many first views arrive at the same moment. Robots (by user agent or
-    pace) are left out; returns whether the view was recorded."""
+    pace) are left out; returns whether the view was recorded. ``at``: when it happened, for
+    views replayed after the fact (the demo); now otherwise."""
     if (
         not VISITOR.match(visitor)
         or is_robot(user_agent)
@@ -260,13 +263,15 @@ def page_view_record(
     if company is not None:
         properties["company"] = company
     events_ingest(
-        items=[NewEvent(type="page_view", properties=properties, visitor_id=visitor)],
+        items=[
+            NewEvent(type="page_view", properties=properties, visitor_id=visitor, occurred_at=at)
+        ],
         source=EventSource.TRACKING,
         ids=False,
     )
     # ON CONFLICT DO NOTHING: the unique (page, visitor) keeps the first view's row.
     LandingVisit.objects.bulk_create(
-        [LandingVisit(page=page, visitor_id=visitor, first_seen=clock.now())],
+        [LandingVisit(page=page, visitor_id=visitor, first_seen=at or clock.now())],
         ignore_conflicts=True,
     )
     return True

@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -440,17 +440,20 @@ def form_submit(*, form: Form, submission: Submission) -> Outcome:
     return Outcome(contact=contact, confirmation_sent=sent, download=download)
 
 
-def landing_visit_convert(*, slug: str, visitor: str) -> LandingPage | None:
+def landing_visit_convert(
+    *, slug: str, visitor: str, at: datetime | None = None
+) -> LandingPage | None:
     """A form sent from the published landing page ``slug`` by the browser ``visitor``: their
     visit of the page counts as converted from now (the first time only), made if their view
     was not recorded (a view cut short). The page, or None when the form was not sent from
-    one or nobody knows the visitor."""
+    one or nobody knows the visitor. ``at``: when, for a form replayed after the fact (the
+    demo); now otherwise."""
     if not slug or not VISITOR.match(visitor):
         return None
     page = LandingPage.objects.filter(slug=slug, published_at__isnull=False).first()
     if page is None:
         return None
-    now = clock.now()
+    now = at or clock.now()
     LandingVisit.objects.bulk_create(
         [LandingVisit(page=page, visitor_id=visitor, first_seen=now)], ignore_conflicts=True
     )
