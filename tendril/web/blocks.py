@@ -55,6 +55,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tendril.core.errors import InvalidInput
+from tendril.tracking.services import UTM_KEYS
 from tendril.web.form_render import form_context
 from tendril.web.models import Asset, Form
 
@@ -372,6 +373,10 @@ def _button(data: dict[str, Any], context: RenderContext) -> str:
 def _form_html(form: Form, context: RenderContext) -> str:
     posted = context.posted.get(form.pk)
     values = dict(posted.values) if posted else {}
+    if posted is None and context.request is not None:
+        # Hidden campaign fields take the page's own utm_* parameters, as on the form's page.
+        query = context.request.GET
+        values.update({key: query[key][:200] for key in UTM_KEYS if query.get(key)})
     values["_v"] = context.visitor
     values["_page"] = context.url
     template_context = form_context(

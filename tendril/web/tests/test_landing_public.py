@@ -160,6 +160,18 @@ def test_a_view_is_recorded_as_a_new_visitor_with_the_cookie_set(page: LandingPa
     assert LandingVisit.objects.get().visitor_id == visitor.value
 
 
+def test_the_forms_campaign_fields_take_the_pages_utm_parameters() -> None:
+    form = form_create(
+        data={"name": "Campaign", "fields": [*FORM_FIELDS, {"key": "utm_campaign"}]}, by=None
+    )
+    page = page_create(data={"name": "C", "blocks": [{"type": "form", "form": form.pk}]}, by=None)
+    page_publish(page=page, by=None)
+
+    html = visit(Client(), "/p/c?utm_campaign=spring").content.decode()
+
+    assert '<input type="hidden" name="utm_campaign" value="spring">' in html
+
+
 def test_the_snippets_cookie_is_the_visitor(page: LandingPage) -> None:
     client = Client()
     client.cookies["tendril_vid"] = VISITOR
