@@ -76,7 +76,8 @@ def test_an_app_in_installed_apps_brings_its_event_types_consumers_jobs_menu_and
     )
     assert [webinar for _, webinar in found["seen"]] == ["Scoring 101"]
     assert "plugin_app.nightly" in found["jobs"]
-    assert found["demo"][:6] == ["accounts", "contacts", "tracking", "scoring", "web", "segments"]
+    steps = ["accounts", "contacts", "tracking", "scoring", "web", "segments"]
+    assert [step for step in found["demo"] if step in steps] == steps  # in order, others between
     assert found["demo"][-1] == "plugin_app" and "alerts" in found["demo"]
     assert found["menu"] is True
     assert found["page"] == "Upcoming webinars"

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.personalisation import decisions, services
 from tendril.personalisation.models import Popup
-from tendril.tracking.collector import _origin_host, _refused
+from tendril.tracking.collector import origin_host, refused
 from tendril.tracking.models import Site
 from tendril.tracking.selectors import site_by_key
 from tendril.tracking.services import MAX_URL, VISITOR, site_serves
@@ -39,13 +39,13 @@ MAX_BODY = 1024
 def _site_for(request: HttpRequest, key: object) -> tuple[Site, str | None] | JsonResponse:
     """The key's site and the asking page's origin, or the refusal."""
     if not isinstance(key, str) or not key or len(key) > 40:
-        return _refused("the site key is missing", 400, "k")
+        return refused("the site key is missing", 400, "k")
     site = site_by_key(key)
     if site is None:
-        return _refused("unknown site key", 403, "k")
-    origin, host = _origin_host(request)
+        return refused("unknown site key", 403, "k")
+    origin, host = origin_host(request)
     if not site_serves(site, host):
-        return _refused(f"this site's key is not for pages on {host or '?'}", 403)
+        return refused(f"this site's key is not for pages on {host or '?'}", 403)
     return site, origin
 
 
@@ -61,16 +61,16 @@ def _answer(response: HttpResponse, origin: str | None) -> HttpResponse:
 def decide(request: HttpRequest) -> HttpResponse:
     unknown = sorted(set(request.GET) - DECIDE_PARAMETERS)
     if unknown:
-        return _refused(f"unknown parameter '{unknown[0]}'", 400, unknown[0])
+        return refused(f"unknown parameter '{unknown[0]}'", 400, unknown[0])
     checked = _site_for(request, request.GET.get("k"))
     if isinstance(checked, JsonResponse):
         return checked
     site, origin = checked
     visitor, session = request.GET.get("v", ""), request.GET.get("s", "")
     if not VISITOR.match(visitor):
-        return _refused("the visitor id is missing or malformed", 400, "v")
+        return refused("the visitor id is missing or malformed", 400, "v")
     if session and not VISITOR.match(session):
-        return _refused("the visit id is malformed", 400, "s")
+        return refused("the visit id is malformed", 400, "s")
     url = request.GET.get("u", "")
     parts = urlsplit(url) if len(url) <= MAX_URL else None
     if (
@@ -78,10 +78,10 @@ def decide(request: HttpRequest) -> HttpResponse:
         or parts.scheme not in ("http", "https")
         or not site_serves(site, parts.hostname)
     ):
-        return _refused("the page is not on one of the site's domains", 400, "u")
+        return refused("the page is not on one of the site's domains", 400, "u")
     keys = [k for k in request.GET.get("sl", "").split(",") if k]
     if len(keys) > MAX_SLOTS or not all(SLOT_KEY.match(k) for k in keys):
-        return _refused(f"sl is up to {MAX_SLOTS} slot keys, comma-separated", 400, "sl")
+        return refused(f"sl is up to {MAX_SLOTS} slot keys, comma-separated", 400, "sl")
     with translation.override(translation.get_language_from_request(request)):
         answer = decisions.decide(
             site_id=site.pk,
@@ -99,29 +99,29 @@ def decide(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def popup_event(request: HttpRequest) -> HttpResponse:
     if int(request.headers.get("Content-Length") or 0) > MAX_BODY or len(request.body) > MAX_BODY:
-        return _refused("payload too large", 413)
+        return refused("payload too large", 413)
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return _refused("the body is not JSON", 400)
+        return refused("the body is not JSON", 400)
     if not isinstance(body, dict):
-        return _refused("the body is a JSON object", 400)
+        return refused("the body is a JSON object", 400)
     checked = _site_for(request, body.get("k"))
     if isinstance(checked, JsonResponse):
         return checked
     site, origin = checked
     visitor, popup_id, action = body.get("v"), body.get("p"), body.get("a")
     if not isinstance(visitor, str) or not VISITOR.match(visitor):
-        return _refused("the visitor id is missing or malformed", 400, "v")
+        return refused("the visitor id is missing or malformed", 400, "v")
     if action not in ("shown", "check"):
-        return _refused("a is 'shown' or 'check'", 400, "a")
+        return refused("a is 'shown' or 'check'", 400, "a")
     popup = (
         Popup.objects.filter(pk=popup_id, site=site).first()
         if isinstance(popup_id, int) and not isinstance(popup_id, bool)
         else None
     )
     if popup is None:
-        return _refused("this site has no such pop-up", 404, "p")
+        return refused("this site has no such pop-up", 404, "p")
     if action == "check":
         converted = services.popup_conversion_check(popup=popup, visitor_id=visitor)
         return _answer(JsonResponse({"converted": converted}), origin)

@@ -8,10 +8,10 @@ from tendril.preferences import public, views
 app_name = "preferences"
 
 urlpatterns = [
-    path("topics/", views.topic_list, name="topic_list"),
-    path("topics/new/", views.topic_new, name="topic_new"),
-    path("topics/<int:pk>/edit/", views.topic_edit, name="topic_edit"),
-    path("topics/<int:pk>/archive/", views.topic_archive, name="topic_archive"),
+    path("settings/topics/", views.topic_list, name="topic_list"),
+    path("settings/topics/new/", views.topic_new, name="topic_new"),
+    path("settings/topics/<int:pk>/edit/", views.topic_edit, name="topic_edit"),
+    path("settings/topics/<int:pk>/archive/", views.topic_archive, name="topic_archive"),
     # Public: the preference centre and the one-click unsubscribe (RFC 8058).
     path("u/<str:token>", public.centre, name="centre"),
     path("u/<str:token>/one-click", public.one_click, name="one_click"),

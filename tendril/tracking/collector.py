@@ -49,7 +49,7 @@ def tendril_js(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _origin_host(request: HttpRequest) -> tuple[str | None, str | None]:
+def origin_host(request: HttpRequest) -> tuple[str | None, str | None]:
     """The asking page's origin and host: ``Origin``, or ``Referer`` where a browser omits it."""
     origin = request.headers.get("Origin")
     if origin and origin != "null":
@@ -61,7 +61,8 @@ def _origin_host(request: HttpRequest) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _refused(message: str, status: int, field: str | None = None) -> JsonResponse:
+def refused(message: str, status: int, field: str | None = None) -> JsonResponse:
+    """A refusal as the public tracking endpoints answer it: ``{detail, field}``."""
     return JsonResponse({"detail": message, "field": field}, status=status)
 
 
@@ -70,7 +71,7 @@ def _refused(message: str, status: int, field: str | None = None) -> JsonRespons
 def collect(request: HttpRequest) -> HttpResponse:
     """Store a hit. ``sendBeacon`` posts it as ``text/plain``, which needs no preflight; a
     preflight (``OPTIONS``) is answered for any origin, and the post itself decides."""
-    origin, host = _origin_host(request)
+    origin, host = origin_host(request)
     if request.method == "OPTIONS":
         response = HttpResponse(status=204)
         if origin:
@@ -81,16 +82,16 @@ def collect(request: HttpRequest) -> HttpResponse:
             response["Vary"] = "Origin"
         return response
     if int(request.headers.get("Content-Length") or 0) > MAX_BODY or len(request.body) > MAX_BODY:
-        return _refused("payload too large", 413)
+        return refused("payload too large", 413)
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return _refused("the body is not JSON", 400)
+        return refused("the body is not JSON", 400)
     try:
         hit = services.hit_parse(body)
         site = selectors.site_by_key(hit.key)
         if site is None:
-            return _refused("unknown site key", 403, "k")
+            return refused("unknown site key", 403, "k")
         services.hit_record(
             site=site,
             hit=hit,
@@ -99,7 +100,7 @@ def collect(request: HttpRequest) -> HttpResponse:
             user_agent=request.headers.get("User-Agent", ""),
         )
     except DomainError as error:
-        return _refused(error.message, error.status, error.field)
+        return refused(error.message, error.status, error.field)
     response = HttpResponse(status=204)
     if origin:
         response["Access-Control-Allow-Origin"] = origin
@@ -146,22 +147,22 @@ def segment_ingest(request: HttpRequest, kind: str) -> JsonResponse:
     all are stored, a 4xx naming the bad part otherwise (nothing stored)."""
     data = _inflated(request)
     if data is None:
-        return _refused("payload too large", 413)
+        return refused("payload too large", 413)
     try:
         body = json.loads(data)
     except (ValueError, UnicodeDecodeError):
-        return _refused("the body is not JSON", 400)
+        return refused("the body is not JSON", 400)
     site = selectors.site_by_key(_write_key(request, body))
     if site is None:
-        return _refused("unknown or missing write key", 401)
-    _origin, host = _origin_host(request)
+        return refused("unknown or missing write key", 401)
+    _origin, host = origin_host(request)
     if request.headers.get("Origin") and not services.site_serves(site, host):
-        return _refused(f"this site's key is not for pages on {host}", 403)
+        return refused(f"this site's key is not for pages on {host}", 403)
     try:
         if kind == "batch":
             raw = body.get("batch") if isinstance(body, dict) else None
             if not isinstance(raw, list) or not 1 <= len(raw) <= segment_spec.MAX_MESSAGES:
-                return _refused(
+                return refused(
                     f"batch is a list of 1 to {segment_spec.MAX_MESSAGES} messages", 422, "batch"
                 )
             pairs = [
@@ -175,5 +176,5 @@ def segment_ingest(request: HttpRequest, kind: str) -> JsonResponse:
             site=site, messages=[m for _, m in kept], paths=[p for p, _ in kept]
         )
     except DomainError as error:
-        return _refused(error.message, error.status, error.field)
+        return refused(error.message, error.status, error.field)
     return JsonResponse({"success": True})

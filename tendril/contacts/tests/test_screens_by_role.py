@@ -98,6 +98,10 @@ PAGES = [
     ("/logout/", (405, 405, 405)),
     ("/forms/", EVERYONE),
     ("/forms/new/", MARKETING),
+    ("/forms/pages/", EVERYONE),
+    ("/forms/pages/new/", MARKETING),
+    ("/settings/topics/", EVERYONE),
+    ("/settings/topics/new/", MARKETING),
     ("/sites/", EVERYONE),
     ("/sites/new/", MARKETING),
     ("/personalisation/", MARKETING),
@@ -131,13 +135,19 @@ SETTINGS_CARDS = {
         "/password/",
         "/settings/fields/",
         "/settings/preferences/",
+        "/settings/topics/",
         "/settings/stages/",
         "/settings/users/",
         "/settings/api-keys/",
         "/settings/audit/",
     ],
-    "marketer": ["/password/", "/settings/fields/", "/settings/preferences/"],
-    "sales": ["/password/", "/settings/preferences/"],
+    "marketer": [
+        "/password/",
+        "/settings/fields/",
+        "/settings/preferences/",
+        "/settings/topics/",
+    ],
+    "sales": ["/password/", "/settings/preferences/", "/settings/topics/"],
 }
 # The head of the contact list; its Export link sits with the results, carrying their query.
 LIST_ACTIONS = {

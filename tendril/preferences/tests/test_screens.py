@@ -24,19 +24,19 @@ def test_a_marketer_adds_edits_archives_and_restores_a_topic(
 ) -> None:
     client.force_login(marketer)
     answer = client.post(
-        "/topics/new/", {"name": "Product news", "name_vi": "Tin sản phẩm", "description": ""}
+        "/settings/topics/new/", {"name": "Product news", "name_vi": "Tin sản phẩm", "description": ""}
     )
     assert answer.status_code == 302
     topic = Topic.objects.get(key="product-news")
-    page = client.get("/topics/").content.decode()
+    page = client.get("/settings/topics/").content.decode()
     assert "Product news" in page and "Tin sản phẩm" in page
-    assert client.post(f"/topics/{topic.pk}/edit/", {"name": ""}).status_code == 422
-    client.post(f"/topics/{topic.pk}/edit/", {"name": "Product updates", "key": "product-news"})
-    client.post(f"/topics/{topic.pk}/archive/")
+    assert client.post(f"/settings/topics/{topic.pk}/edit/", {"name": ""}).status_code == 422
+    client.post(f"/settings/topics/{topic.pk}/edit/", {"name": "Product updates", "key": "product-news"})
+    client.post(f"/settings/topics/{topic.pk}/archive/")
     topic.refresh_from_db()
     assert (topic.name, topic.archived) == ("Product updates", True)
-    assert "Offer again" in client.get("/topics/").content.decode()
-    client.post(f"/topics/{topic.pk}/archive/", {"archived": "0"})
+    assert "Offer again" in client.get("/settings/topics/").content.decode()
+    client.post(f"/settings/topics/{topic.pk}/archive/", {"archived": "0"})
     topic.refresh_from_db()
     assert topic.archived is False
 
@@ -45,10 +45,10 @@ def test_a_sales_rep_reads_topics_but_cannot_change_them(
     client: Client, sales_rep: User, topics: list[Topic]
 ) -> None:
     client.force_login(sales_rep)
-    page = client.get("/topics/")
+    page = client.get("/settings/topics/")
     assert page.status_code == 200 and "New topic" not in page.content.decode()
-    assert client.get("/topics/new/").status_code == 403
-    assert client.post(f"/topics/{topics[0].pk}/archive/").status_code == 403
+    assert client.get("/settings/topics/new/").status_code == 403
+    assert client.post(f"/settings/topics/{topics[0].pk}/archive/").status_code == 403
     assert not Topic.objects.filter(archived=True).exists()
 
 

@@ -146,7 +146,7 @@
     // The frame loads again after each sending of its form: ask Tendril whether it took.
     frame.onload = function () {
       if (++loads > 1) post({ k: key, v: vid(), p: p.id, a: "check" }).then(function (a) {
-        if (a.converted) { done = 1; setTimeout(close, 4000); }
+        if (a.converted) done = 1; // stays open on the thank-you (a coupon) until closed
       }).catch(function () {});
     };
     panel.appendChild(frame);
