@@ -24,14 +24,17 @@ def test_a_marketer_adds_edits_archives_and_restores_a_topic(
 ) -> None:
     client.force_login(marketer)
     answer = client.post(
-        "/settings/topics/new/", {"name": "Product news", "name_vi": "Tin sản phẩm", "description": ""}
+        "/settings/topics/new/",
+        {"name": "Product news", "name_vi": "Tin sản phẩm", "description": ""},
     )
     assert answer.status_code == 302
     topic = Topic.objects.get(key="product-news")
     page = client.get("/settings/topics/").content.decode()
     assert "Product news" in page and "Tin sản phẩm" in page
     assert client.post(f"/settings/topics/{topic.pk}/edit/", {"name": ""}).status_code == 422
-    client.post(f"/settings/topics/{topic.pk}/edit/", {"name": "Product updates", "key": "product-news"})
+    client.post(
+        f"/settings/topics/{topic.pk}/edit/", {"name": "Product updates", "key": "product-news"}
+    )
     client.post(f"/settings/topics/{topic.pk}/archive/")
     topic.refresh_from_db()
     assert (topic.name, topic.archived) == ("Product updates", True)
