@@ -75,6 +75,9 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/consumer_lag.py
 	$(BIN)/python bench/contact_search.py
 	$(BIN)/python bench/qualification.py
+	$(BIN)/python bench/collector.py
+	$(BIN)/python bench/segment_batch.py
+	$(BIN)/python bench/personalisation.py
 
 # The vi and th catalogues: collect every marked string (tests, bench and built files are not
 # the product's text), then compile. Both .po and .mo are committed, so a clone needs no gettext;

@@ -12,7 +12,7 @@ the size of the snippet (``GET /t/tendril.js``).
    stored must number the collector's 204s.
 2. The snippet's size as served, plain and gzipped (target: < 5 KB gzipped).
 
-Segment-spec ingest (``/v1/batch``) is not measured here yet.
+Segment-spec ingest (``/v1/batch``) is measured by bench/segment_batch.py.
 
     python bench/collector.py [--seconds 20] [--rounds 3] [--clients 8] [--threads 8]
 
