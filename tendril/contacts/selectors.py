@@ -88,6 +88,37 @@ def contact_ids_existing(*, ids: Iterable[int]) -> set[int]:
     return set(Contact.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
+# Merges followed from one id before giving up (a chain longer than this is not a person's).
+MAX_MERGE_HOPS = 20
+
+
+def contact_merged_into(contact_id: int) -> int | None:
+    """The contact that ``contact_id`` now lives on after it was merged away (following merges
+    of the kept contact in turn), from the ``contacts_merged`` events that name it as ``gone``;
+    None when it was never merged, or when the contact it went into was erased since (the
+    erasure anonymises that event, so the trail ends there with the person)."""
+    seen: set[int] = set()
+    current = contact_id
+    for _hop in range(MAX_MERGE_HOPS):
+        seen.add(current)
+        kept = (
+            Event.objects.filter(
+                type="contacts_merged",
+                properties__gone__id=current,
+                contact_id__isnull=False,
+            )
+            .order_by("-occurred_at", "-pk")
+            .values_list("contact_id", flat=True)
+            .first()
+        )
+        if kept is None or kept in seen:
+            return None
+        if Contact.objects.filter(pk=kept).exists():
+            return kept
+        current = kept
+    return None
+
+
 # The orders of the contact list (API.md ``order``): a column, ``-`` first for descending.
 ContactOrder = Literal[
     "created_at",

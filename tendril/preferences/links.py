@@ -4,8 +4,9 @@ one-click unsubscribe (RFC 8058). The email engine builds them with ``preference
 
 A link carries the contact's id signed with the server's secret under its own salt, so it
 cannot be forged or pointed at someone else, and it never expires: a person must be able to
-unsubscribe from an email they kept for a year. A tampered link is refused (400); a link whose
-contact was merged into another or erased names no one any more ("this link no longer works").
+unsubscribe from an email they kept for a year. A tampered link is refused (400); the link of a
+contact merged into another acts on the contact kept (following merges of merges); the link of
+an erased contact names no one any more ("this link no longer works").
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core import signing
 from django.urls import reverse
 
 from tendril.contacts.models import Contact
+from tendril.contacts.selectors import contact_merged_into
 from tendril.core.errors import DomainError
 
 SALT = "tendril.preferences.link"
@@ -27,7 +29,8 @@ class LinkRefused(DomainError):
 
 
 class LinkGone(DomainError):
-    """A link made by us for a contact that no longer exists (merged or erased)."""
+    """A link made by us for a contact that no longer exists (erased, or merged into one
+    erased since)."""
 
     status = 404
 
@@ -68,8 +71,14 @@ def token_contact_id(token: str) -> int:
 
 
 def token_contact(token: str) -> Contact:
-    """The contact a link was made for; LinkRefused or LinkGone otherwise."""
-    contact = Contact.objects.filter(pk=token_contact_id(token)).first()
+    """The contact a link was made for, or the one it was merged into since (the person is
+    the same: an unsubscribe in an email sent before the merge must still unsubscribe them);
+    LinkRefused for a link we did not make, LinkGone for an erased contact."""
+    contact_id = token_contact_id(token)
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if contact is None:
+        kept = contact_merged_into(contact_id)
+        contact = Contact.objects.filter(pk=kept).first() if kept is not None else None
     if contact is None:
         raise LinkGone("no such contact")
     return contact

@@ -5,8 +5,8 @@ the one-click unsubscribe ``/u/<token>/one-click`` (RFC 8058: a POST with
 scanners fetch every link of an email).
 
 Each page speaks the contact's language, is never framed nor indexed, and is not cached. A
-tampered link gets a 400 page, a link whose contact was merged or erased a "no longer works"
-page, never a 5xx.
+tampered link gets a 400 page; the link of a contact merged into another acts on the contact
+kept; an erased contact's link gets a "no longer works" page; never a 5xx.
 """
 
 from __future__ import annotations

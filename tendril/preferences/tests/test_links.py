@@ -1,5 +1,6 @@
 """The signed links: they name one contact and cannot be forged; a tampered link is a 400 page,
-a merged or erased contact's link a friendly 404 page; the page speaks the contact's language."""
+a merged contact's link acts on the contact kept (through chains of merges), an erased
+contact's link is a friendly 404 page; the page speaks the contact's language."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import pytest
 from django.test import Client
 
 from tendril.contacts.merging import contacts_merge
+from tendril.contacts.models import Channel, Consent, ConsentStatus, Contact
+from tendril.contacts.selectors import contact_merged_into
 from tendril.contacts.services import contact_erase
 from tendril.contacts.tests.factories import ContactFactory
+from tendril.core.models import Event
 from tendril.preferences.links import (
     LinkRefused,
     preference_path,
@@ -56,13 +60,57 @@ def test_a_tampered_link_is_a_400_page_never_a_5xx(client: Client, tamper: Any) 
     )
 
 
-def test_a_merged_contacts_link_no_longer_works(client: Client) -> None:
-    keep, gone = ContactFactory(), ContactFactory()
-    path = preference_path(gone)
+def _unsubscribed(contact: Contact) -> bool:
+    consent = Consent.objects.filter(contact=contact, channel=Channel.EMAIL).first()
+    return consent is not None and consent.status == ConsentStatus.DENIED
+
+
+def test_the_old_one_click_link_of_a_merged_contact_unsubscribes_the_kept_one(
+    client: Client,
+) -> None:
+    keep, gone = consenting(language="vi"), consenting()
+    old_link = preference_path(gone) + "/one-click"
     contacts_merge(keep=keep, gone=gone, by=None)
-    page = client.get(path)
-    assert page.status_code == 404
-    assert "This link no longer works" in page.content.decode()
+
+    answer = Client().post(old_link, {"List-Unsubscribe": "One-Click"})
+
+    assert answer.status_code == 200
+    assert _unsubscribed(keep)
+    event = Event.objects.get(contact_id=keep.pk, type="unsubscribed")
+    assert event.properties == {"via": "one-click"}
+    # The centre of the old link is the kept contact's, in their language.
+    page = client.get(preference_path(gone))
+    assert page.status_code == 200
+    assert '<html lang="vi">' in page.content.decode()
+
+
+def test_a_chain_of_two_merges_is_followed_to_the_contact_kept_last(client: Client) -> None:
+    first, middle, last = consenting(), consenting(), consenting()
+    old_link = preference_path(first) + "/one-click"
+    contacts_merge(keep=middle, gone=first, by=None)
+    contacts_merge(keep=last, gone=middle, by=None)
+
+    assert contact_merged_into(first.pk) == last.pk
+    assert contact_merged_into(middle.pk) == last.pk
+    assert contact_merged_into(last.pk) is None
+    answer = client.post(old_link, {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200
+    assert _unsubscribed(last)
+
+
+def test_the_link_of_a_contact_merged_into_one_erased_since_no_longer_works(
+    client: Client,
+) -> None:
+    keep, gone = consenting(), consenting()
+    old_link = preference_path(gone) + "/one-click"
+    contacts_merge(keep=keep, gone=gone, by=None)
+    contact_erase(contact=keep, by=None)
+
+    assert contact_merged_into(gone.pk) is None
+    answer = client.post(old_link, {"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 404
+    assert "This link no longer works" in answer.content.decode()
+    assert not Event.objects.filter(type="unsubscribed").exists()
 
 
 def test_an_erased_contacts_one_click_link_no_longer_works(client: Client) -> None:
