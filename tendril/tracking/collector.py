@@ -14,12 +14,13 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.core.errors import DomainError
-from tendril.tracking import segment_spec, selectors, services
+from tendril.tracking import identity, segment_spec, selectors, services
 from tendril.tracking.visits import client_ip
 
 SNIPPET = Path(__file__).parent / "static" / "tracking" / "tendril.js"
@@ -105,6 +106,27 @@ def collect(request: HttpRequest) -> HttpResponse:
     if origin:
         response["Access-Control-Allow-Origin"] = origin
         response["Vary"] = "Origin"
+    return response
+
+
+@require_GET
+def click(request: HttpRequest, token: str) -> HttpResponse:
+    """``GET /t/c/<signed>``: a tracked link of an email. The click is recorded and the browser
+    sent on to the signed address only; a changed link gets 400, never a redirect."""
+    clicked = identity.click_read(token)
+    if clicked is None:
+        response = HttpResponse(
+            _("This link is not valid: it was changed or cut short."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    else:
+        destination = services.email_click(
+            click=clicked, user_agent=request.headers.get("User-Agent", "")
+        )
+        response = HttpResponseRedirect(destination)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

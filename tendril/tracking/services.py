@@ -22,11 +22,19 @@ from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
 from tendril.accounts.services import Actor, audit_record
+from tendril.contacts.models import Contact
 from tendril.core import clock
 from tendril.core.errors import Conflict, Forbidden, InvalidInput
 from tendril.core.limits import over_per_minute, seen_before
 from tendril.core.models import EventSource
+from tendril.core.services import event_record, visitor_identify
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
+from tendril.tracking.identity import (
+    MAX_TOKEN,
+    Click,
+    contact_from_token,
+    with_contact_token,
+)
 from tendril.tracking.models import Site
 from tendril.tracking.organisations import visit_company
 from tendril.tracking.selectors import site_forget
@@ -232,6 +240,8 @@ class Hit:
     session: str = ""
     # The hit's own random id: a second hit with it is a replay.
     id: str = ""
+    # A contact's signed token the page was reached with from an email (tracking.identity).
+    contact_token: str = ""
 
 
 def _text(value: object, limit: int) -> str:
@@ -312,7 +322,41 @@ def hit_parse(body: object) -> Hit:
     hit_id = body.get("i")
     if not isinstance(hit_id, str) or not VISITOR.match(hit_id):
         raise InvalidInput(_("The hit id is missing or malformed."), field="i")
-    return Hit(key=key, visitor=visitor, events=events, session=session, id=hit_id)
+    contact_token = body.get("c", "")
+    if not isinstance(contact_token, str) or len(contact_token) > MAX_TOKEN:
+        raise InvalidInput(_("The contact token is malformed."), field="c")
+    return Hit(
+        key=key,
+        visitor=visitor,
+        events=events,
+        session=session,
+        id=hit_id,
+        contact_token=contact_token,
+    )
+
+
+def _identify(visitor: str, token: str) -> None:
+    """Join the browser to the contact an email's link named; a forged, changed or old token, or
+    a contact since erased, identifies no one (and the hit is stored as usual)."""
+    contact_id = contact_from_token(token)
+    if contact_id is not None and Contact.objects.filter(pk=contact_id).exists():
+        visitor_identify(visitor_id=visitor, contact_id=contact_id)
+
+
+def email_click(*, click: Click, user_agent: str) -> str:
+    """Record a person's click on an email's link (``email_clicked {email, url}``) and return
+    where their browser goes: the link's address with the contact's token, for the snippet on
+    that page to identify the browser. Link scanners and previews (robots by user agent), and
+    clicks for a contact since erased, go to the address as it is and record nothing."""
+    if is_robot(user_agent) or not Contact.objects.filter(pk=click.contact_id).exists():
+        return click.url
+    event_record(
+        contact_id=click.contact_id,
+        type="email_clicked",
+        properties={"email": click.email, "url": click.url},
+        source=EventSource.TRACKING,
+    )
+    return with_contact_token(click.url, click.contact_id)
 
 
 def hit_record(
@@ -336,6 +380,8 @@ def hit_record(
         or seen_before(f"hit:{site.pk}:{hit.id}", REPLAY_WINDOW)
     ):
         return 0
+    if hit.contact_token:
+        _identify(hit.visitor, hit.contact_token)
     # Account-based marketing: an anonymous visitor's hits from a company's network are its.
     company = visit_company(ip=ip, visitor_id=hit.visitor)
     if company is not None:

@@ -8,6 +8,7 @@ urlpatterns = [
     # Public, for browsers and SDKs: a site key writes, nothing reads.
     path("t/tendril.js", collector.tendril_js, name="tracking-snippet"),
     path("t/collect", collector.collect, name="tracking-collect"),
+    path("t/c/<str:token>", collector.click, name="click"),
     re_path(
         r"^v1/(?P<kind>identify|track|page|screen|group|alias|batch)$",
         collector.segment_ingest,

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 from tendril.contacts.tests.factories import ContactFactory
 from tendril.core.models import Event
 from tendril.core.services import visitor_identify
+from tendril.tracking.identity import click_url
 from tendril.tracking.models import Site
 from tendril.tracking.services import site_create
 from tests.browser.shop import PERSON, SHOP_HOST, serve_shop
@@ -116,3 +117,31 @@ def test_a_browser_asking_not_to_be_tracked_sends_nothing(
     assert page.evaluate("typeof window.tendril") == "undefined"
     assert not Event.objects.exists()
     context.close()
+
+
+def test_a_click_in_an_email_identifies_the_browser_and_its_earlier_anonymous_views(
+    page: Page, live_server: Any
+) -> None:
+    site = site_create(data={"name": "Shop", "domains": [SHOP_HOST]}, by=None)
+    shop = _serve_shop(page, live_server, site)
+    page.goto(f"{shop}/")  # an anonymous visit first
+    page.wait_for_function("typeof window.tendril === 'function'")
+    _events(1, page)
+
+    # Later the person clicks a tracked link in an email Tendril sent them.
+    contact = ContactFactory(email="linh@example.vn")
+    link = click_url(contact_id=contact.pk, url=f"{shop}/pricing?utm_source=news", email="7")
+    page.goto(f"{live_server.url}{link}")
+    page.wait_for_function("typeof window.tendril === 'function'")
+    # The token went to Tendril and out of the address bar (it would be shared on with a copy).
+    assert page.url == f"{shop}/pricing?utm_source=news"
+    for _ in range(50):
+        if Event.objects.filter(type="page_view", contact_id=contact.pk).count() == 2:
+            break
+        page.wait_for_timeout(100)
+    views = Event.objects.filter(type="page_view").order_by("id")
+    assert [(e.contact_id, e.properties["url"]) for e in views] == [
+        (contact.pk, f"{shop}/"),
+        (contact.pk, f"{shop}/pricing?utm_source=news"),
+    ]
+    assert Event.objects.get(type="email_clicked").contact_id == contact.pk

@@ -3,6 +3,7 @@
    clicks on outbound links and downloads, as the visitor and the visit of first-party cookies. Nothing is
    sent when the browser asks not to be tracked, nor, with data-consent="required", until the
    page calls tendril("consent", true). tendril("page") records a view in a single-page app.
+   A page reached from an email's tracked link identifies the browser as that contact.
    Personalisation: after each view, elements <div data-tendril-slot="KEY"> get the content Tendril
    chooses for this visitor (HTML sanitised on the server), and the site's pop-up, if one is due,
    is armed (exit intent, a delay or a scroll depth) and shows its form in an accessible dialog. */
@@ -16,6 +17,13 @@
   var held = [];
   var DOWNLOAD = /\.(pdf|zip|rar|7z|gz|docx?|xlsx?|pptx?|csv|epub|mp3|mp4|mov|dmg|exe)(\?|#|$)/i;
   var shown = 0, visible = 0, url = location.href, wanted = 0, popup, box, done;
+  // Reached from an email's tracked link: the contact's signed token goes with the next hit
+  // (which joins this browser to them) and out of the address bar, so it is not shared on.
+  var q0 = new URLSearchParams(location.search), ct = q0.get("tendril_c") || "";
+  if (ct) {
+    q0.delete("tendril_c");
+    history.replaceState(history.state, "", location.pathname + (q0 + "" ? "?" + q0 : "") + location.hash);
+  }
 
   function random() {
     var bytes = new Uint8Array(16);
@@ -39,7 +47,9 @@
     if (!consented) { held = held.concat(events); return; }
     // The visitor for two years after their last visit; the visit until 30 minutes of quiet.
     // i: this hit's own id, so a replayed copy of it is recognised and dropped.
-    var body = JSON.stringify({ k: key, i: random(), v: vid(), s: sid(), e: events });
+    var hit = { k: key, i: random(), v: vid(), s: sid(), e: events };
+    if (ct) { hit.c = ct; ct = ""; }
+    var body = JSON.stringify(hit);
     // text/plain: a "simple" request, so no preflight, and sendBeacon survives the page closing.
     if (!(n.sendBeacon && n.sendBeacon(endpoint, new Blob([body], { type: "text/plain" })))) {
       fetch(endpoint, { method: "POST", body: body, keepalive: true, mode: "cors",
