@@ -15,6 +15,7 @@ from tendril.personalisation import services
 from tendril.personalisation.models import Known, Popup, Slot, Trigger, VisitNumber
 from tendril.segments.models import Segment
 from tendril.tracking.models import Site
+from tendril.ui.forms import ServiceForm, ServiceRows, more_rows
 from tendril.web.models import Form
 
 # Empty variant rows shown under a slot's variants, ready to be filled.
@@ -33,7 +34,7 @@ def _id_or_none(value: str) -> int | None:
     return int(value) if value else None
 
 
-class SlotSettings(forms.Form):
+class SlotSettings(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=services.MAX_NAME)
     key = forms.CharField(
         label=_("Key"),
@@ -67,7 +68,7 @@ class SlotSettings(forms.Form):
         )
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = super().service_data()
         data["site"] = _id_or_none(data["site"])
         return data
 
@@ -104,7 +105,7 @@ class VariantRow(forms.Form):
         conditions = ("visit", "known", "segment", "grade", "stage", "content")
         return data.get("remove", False) or not any(data.get(k) for k in conditions)
 
-    def service_variant(self) -> dict[str, Any]:
+    def service_item(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "visit": data["visit"],
@@ -116,24 +117,13 @@ class VariantRow(forms.Form):
         }
 
 
-class BaseVariantRows(forms.BaseFormSet):  # type: ignore[type-arg]
-    def service_variants(self) -> tuple[list[dict[str, Any]], list[int]]:
-        """The variants for the service, and for each the index of the row it came from."""
-        variants, positions = [], []
-        for index, row in enumerate(self.forms):
-            if not row.blank:
-                variants.append(row.service_variant())
-                positions.append(index)
-        return variants, positions
-
-
 MAX_ROWS = services.MAX_VARIANTS + EXTRA_ROWS
 VariantRows = forms.formset_factory(
-    VariantRow, formset=BaseVariantRows, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+    VariantRow, formset=ServiceRows, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
 )
 
 
-def variant_rows(data: Any = None, *, slot: Slot | None = None, extra: int = 0) -> BaseVariantRows:
+def variant_rows(data: Any = None, *, slot: Slot | None = None, extra: int = 0) -> ServiceRows:
     """The slot's variant rows: posted ones (``extra`` more when "Add a variant" was pressed),
     or the slot's variants with ``extra`` empty rows under them."""
     initial: list[dict[str, Any]] | None = None
@@ -151,18 +141,13 @@ def variant_rows(data: Any = None, *, slot: Slot | None = None, extra: int = 0) 
         ]
         initial += [{}] * extra
     elif extra:
-        data = data.copy()
-        try:
-            total = min(max(0, int(data.get("variants-TOTAL_FORMS") or 0)), MAX_ROWS)
-        except ValueError:
-            total = 0
-        data["variants-TOTAL_FORMS"] = str(min(total + extra, MAX_ROWS))
+        data = more_rows(data, prefix="variants", extra=extra, most=MAX_ROWS)
     rows = VariantRows(data, initial=initial, prefix="variants")
-    assert isinstance(rows, BaseVariantRows)
+    assert isinstance(rows, ServiceRows)
     return rows
 
 
-class PopupSettings(forms.Form):
+class PopupSettings(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=services.MAX_NAME)
     site = forms.ChoiceField(label=_("Site"))
     form = forms.ChoiceField(label=_("Form"), help_text=_("The form the pop-up holds."))
@@ -234,7 +219,7 @@ class PopupSettings(forms.Form):
         )
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = super().service_data()
         data["site"] = _id_or_none(data["site"])
         data["form"] = _id_or_none(data["form"])
         data["trigger_value"] = data["trigger_value"] or 0

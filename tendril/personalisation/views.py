@@ -5,7 +5,6 @@ are refused, as the API refuses them."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -21,17 +20,22 @@ from tendril.core.errors import DomainError
 from tendril.personalisation import selectors, services
 from tendril.personalisation.forms import (
     EXTRA_ROWS,
-    BaseVariantRows,
     PopupSettings,
     SlotSettings,
     variant_rows,
 )
 from tendril.personalisation.models import Known, Popup, Slot, Trigger, VisitNumber
 from tendril.segments.models import Segment
-from tendril.ui.views import confirm_page, confirmed, form_error, found, paginate, role_required
-
-_ROW_PATH = re.compile(r"^variants\[(\d+)\](?:\.(\w+))?")
-
+from tendril.ui.forms import ServiceRows
+from tendril.ui.views import (
+    confirm_page,
+    confirmed,
+    form_error,
+    found,
+    paginate,
+    role_required,
+    rows_editor,
+)
 
 # --- slots -------------------------------------------------------------------------------------
 
@@ -71,56 +75,30 @@ def slot_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "personalisation/slot_detail.html", context)
 
 
-def _rows_error(rows: BaseVariantRows, positions: list[int], exc: DomainError) -> str | None:
-    """Put a service's message about ``variants[i]`` on the row it came from; the message
-    about the variants as a whole is returned for the top of the table."""
-    match = _ROW_PATH.match(exc.field or "")
-    if match is None or int(match[1]) >= len(positions):
-        return exc.message
-    row = rows.forms[positions[int(match[1])]]
-    row.add_error(match[2] if match[2] in row.fields else None, exc.message)
-    return None
-
-
 def _slot_editor(
-    request: AuthedRequest, slot: Slot | None, settings_form: SlotSettings, rows: BaseVariantRows
+    request: AuthedRequest, slot: Slot | None, settings_form: SlotSettings, rows: ServiceRows
 ) -> HttpResponse:
-    rows_message = None
-    saving = request.method == "POST" and "add_variant" not in request.POST
-    if saving and settings_form.is_valid() and rows.is_valid():
-        variants, positions = rows.service_variants()
-        data = {**settings_form.service_data(), "variants": variants}
-        try:
-            if slot is None:
-                slot = services.slot_create(data=data, by=request.user)
-                done = _("The slot %(name)s was made: put its tag where it goes.")
-            else:
-                slot = services.slot_update(slot=slot, data=data, by=request.user)
-                done = _("The slot %(name)s was saved.")
-        except DomainError as exc:
-            if (exc.field or "").startswith("variants"):
-                rows_message = _rows_error(rows, positions, exc)
-            else:
-                form_error(settings_form, exc)
-        else:
-            messages.success(request, done % {"name": slot.name})
-            return redirect("personalisation:slot_detail", pk=slot.pk)
-    refused = saving and (
-        rows_message or settings_form.errors or any(row.errors for row in rows.forms)
-    )
-    context = {
-        "slot": slot,
-        "settings_form": settings_form,
-        "rows": rows,
-        "rows_message": rows_message,
-        "tab": "slots",
-    }
-    return render(
-        request, "personalisation/slot_form.html", context, status=422 if refused else 200
+    def save(data: dict[str, Any]) -> tuple[Slot, str]:
+        if slot is None:
+            made = services.slot_create(data=data, by=request.user)
+            return made, _("The slot %(name)s was made: put its tag where it goes.")
+        return services.slot_update(slot=slot, data=data, by=request.user), _(
+            "The slot %(name)s was saved."
+        )
+
+    return rows_editor(
+        request,
+        "personalisation/slot_form.html",
+        settings_form=settings_form,
+        rows=rows,
+        add="add_variant",
+        save=save,
+        done="personalisation:slot_detail",
+        context={"slot": slot, "tab": "slots"},
     )
 
 
-def _posted_slot(request: AuthedRequest) -> tuple[SlotSettings, BaseVariantRows]:
+def _posted_slot(request: AuthedRequest) -> tuple[SlotSettings, ServiceRows]:
     extra = 1 if "add_variant" in request.POST else 0
     return SlotSettings(request.POST), variant_rows(request.POST, extra=extra)
 

@@ -1,4 +1,7 @@
-"""The shell's forms: signing in, and the confirmations destructive actions post."""
+"""The shell's forms: signing in, the confirmations destructive actions post, and the pieces
+every app's editors share (a settings form handing its data to a service, and a table of rows
+that are the items of a list a service takes, such as a web form's fields or a slot's
+variants)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from tendril.core.errors import DomainError
 
 
 class LoginForm(AuthenticationForm):
@@ -47,3 +52,60 @@ class TypedConfirmForm(forms.Form):
                 _("Type %(expected)s exactly to confirm.") % {"expected": self.expected}
             )
         return typed
+
+
+class ServiceForm(forms.Form):
+    """A form whose cleaned data a service takes as its ``data`` (subclasses turn choices
+    into ids where the service wants them)."""
+
+    def service_data(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ServiceRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    """A formset whose rows are the items of the list a service takes under the formset's
+    prefix (``fields``, ``variants``). Each row form says whether it is ``blank`` (left empty,
+    or marked for removal) and gives its ``service_item()``."""
+
+    @property
+    def path(self) -> str:
+        """What services call the list: the formset's prefix."""
+        return str(self.prefix)
+
+    def service_items(self) -> tuple[list[dict[str, Any]], list[int]]:
+        """The items for the service, and for each the index of the row it came from (a
+        service's ``fields[i]`` is row ``positions[i]``: empty and removed rows are skipped)."""
+        items, positions = [], []
+        for index, row in enumerate(self.forms):
+            if not row.blank:
+                items.append(row.service_item())
+                positions.append(index)
+        return items, positions
+
+    def place_error(self, positions: list[int], exc: DomainError) -> str | None:
+        """Put a service's message about ``<prefix>[i]`` (or ``<prefix>[i].label``...) on the
+        row it came from, in that column when the row has one; the message about the list as
+        a whole is returned for the top of the table."""
+        match = re.match(rf"^{re.escape(self.path)}\[(\d+)\](?:\.(\w+))?", exc.field or "")
+        if match is None or int(match[1]) >= len(positions):
+            return exc.message
+        row = self.forms[positions[int(match[1])]]
+        row.add_error(match[2] if match[2] in row.fields else None, exc.message)
+        return None
+
+
+def posted_rows(data: Any, *, prefix: str, most: int) -> int:
+    """How many rows a post says it holds, at most ``most``."""
+    try:
+        return min(max(0, int(data.get(f"{prefix}-TOTAL_FORMS") or 0)), most)
+    except ValueError:
+        return 0  # a tampered count: the formset reports its management form as broken
+
+
+def more_rows(data: Any, *, prefix: str, extra: int, most: int) -> Any:
+    """The post with ``extra`` more (empty) rows, as when "Add a row" was pressed."""
+    data = data.copy()
+    data[f"{prefix}-TOTAL_FORMS"] = str(
+        min(posted_rows(data, prefix=prefix, most=most) + extra, most)
+    )
+    return data

@@ -21,11 +21,11 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 
 from tendril.core.errors import DomainError, NotFound
-from tendril.ui.forms import ConfirmForm, LoginForm
+from tendril.ui.forms import ConfirmForm, LoginForm, ServiceForm, ServiceRows
 from tendril.ui.navigation import UserCheck, coming_capability, settings_items
 
 PER_PAGE = 50
@@ -134,6 +134,45 @@ def form_error(form: Form, exc: DomainError) -> None:
     field = exc.field or ""
     candidates = (field, field.replace(".", "_"), re.split(r"[.\[]", field, maxsplit=1)[0])
     form.add_error(next((name for name in candidates if name in form.fields), None), exc.message)
+
+
+def rows_editor(
+    request: HttpRequest,
+    template: str,
+    *,
+    settings_form: ServiceForm,
+    rows: ServiceRows,
+    add: str,
+    save: Callable[[dict[str, Any]], tuple[Any, str]],
+    done: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """An editor of settings and a table of rows (a web form's fields, a slot's variants).
+
+    Unless the post only asked for one more row (``add``), it is handed to ``save`` (the
+    settings' data and the rows' items under the rows' prefix), which returns what it saved
+    and the success message (``%(name)s`` is its name); then the browser goes to ``done``
+    (a URL name taking its pk). A service's message goes on the input or row it names."""
+    rows_message = None
+    saving = request.method == "POST" and add not in request.POST
+    if saving and settings_form.is_valid() and rows.is_valid():
+        items, positions = rows.service_items()
+        try:
+            saved, message = save({**settings_form.service_data(), rows.path: items})
+        except DomainError as exc:
+            if (exc.field or "").startswith(rows.path):
+                rows_message = rows.place_error(positions, exc)
+            else:
+                form_error(settings_form, exc)
+        else:
+            messages.success(request, message % {"name": saved.name})
+            return redirect(done, pk=saved.pk)
+    refused = saving and (
+        rows_message or settings_form.errors or any(row.errors for row in rows.forms)
+    )
+    context = {**context, "settings_form": settings_form, "rows": rows}
+    context["rows_message"] = rows_message
+    return render(request, template, context, status=422 if refused else 200)
 
 
 def confirmed(request: HttpRequest) -> bool:

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tendril.contacts.models import CustomField
+from tendril.ui.forms import ServiceForm, ServiceRows, more_rows, posted_rows
 from tendril.web import landing, services
 from tendril.web.models import Form, LandingPage
 
@@ -60,7 +61,7 @@ def key_label(key: str, custom: dict[str, str]) -> str:
     return custom.get(key.removeprefix(services.CUSTOM), key)
 
 
-class FormSettings(forms.Form):
+class FormSettings(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=services.MAX_NAME)
     consent_text = forms.CharField(
         label=_("Consent text"),
@@ -101,9 +102,6 @@ class FormSettings(forms.Form):
             }
         )
 
-    def service_data(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
-
 
 class FieldRow(forms.Form):
     """One field of the form: a row of the builder's table."""
@@ -142,7 +140,7 @@ class FieldRow(forms.Form):
             self.add_error("key", _("Choose the contact field this fills."))
         return data
 
-    def service_field(self) -> dict[str, Any]:
+    def service_item(self) -> dict[str, Any]:
         data = self.cleaned_data
         field: dict[str, Any] = {
             "key": data["key"],
@@ -156,34 +154,15 @@ class FieldRow(forms.Form):
         return field
 
 
-class BaseFieldRows(forms.BaseFormSet):  # type: ignore[type-arg]
-    def service_fields(self) -> tuple[list[dict[str, Any]], list[int]]:
-        """The fields for the service, and for each the index of the row it came from (a
-        service's ``fields[i]`` is row ``positions[i]``: empty and removed rows are skipped)."""
-        fields, positions = [], []
-        for index, row in enumerate(self.forms):
-            if not row.blank:
-                fields.append(row.service_field())
-                positions.append(index)
-        return fields, positions
-
-
 MAX_ROWS = services.MAX_FIELDS + EXTRA_ROWS
 FieldRows = forms.formset_factory(
-    FieldRow, formset=BaseFieldRows, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
+    FieldRow, formset=ServiceRows, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS
 )
-
-
-def _posted_count(data: Any) -> int:
-    try:
-        return min(max(0, int(data.get("fields-TOTAL_FORMS") or 0)), MAX_ROWS)
-    except ValueError:
-        return 0  # a tampered count: the formset reports its management form as broken
 
 
 def field_rows(
     data: Any = None, *, fields: list[dict[str, Any]] | None = None, extra: int = 0
-) -> BaseFieldRows:
+) -> ServiceRows:
     """The builder's rows: posted ones (``extra`` more when "Add a field" was pressed), or a
     form's fields with ``extra`` empty rows under them."""
     initial: list[dict[str, Any]] | None = None
@@ -192,15 +171,14 @@ def field_rows(
         initial = [{**f, "options": "\n".join(f.get("options") or [])} for f in fields or []]
         initial += [{"type": "text"}] * extra
     else:
-        total = _posted_count(data)
+        total = posted_rows(data, prefix="fields", most=MAX_ROWS)
         current = [str(data.get(f"fields-{i}-key") or "") for i in range(total)]
         if extra:
-            data = data.copy()
-            data["fields-TOTAL_FORMS"] = str(min(total + extra, MAX_ROWS))
+            data = more_rows(data, prefix="fields", extra=extra, most=MAX_ROWS)
     rows = FieldRows(
         data, initial=initial, prefix="fields", form_kwargs={"key_choices": key_choices(current)}
     )
-    assert isinstance(rows, BaseFieldRows)
+    assert isinstance(rows, ServiceRows)
     return rows
 
 
@@ -211,7 +189,7 @@ LANGUAGE_LABELS: dict[str, Promise] = {
 }
 
 
-class PageSettings(forms.Form):
+class PageSettings(ServiceForm):
     """A landing page's name, address and what search engines and shared links show (its
     blocks come from the editor, as JSON in the post's ``blocks``)."""
 
@@ -262,6 +240,3 @@ class PageSettings(forms.Form):
                 "og_image": page.og_image,
             }
         )
-
-    def service_data(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)

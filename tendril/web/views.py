@@ -8,7 +8,6 @@ Everyone signed in reads them; admins and marketers make, change and delete form
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -24,24 +23,24 @@ from django.utils.translation import gettext as _
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts.models import CustomField
 from tendril.core import clock
-from tendril.core.errors import DomainError
-from tendril.ui.views import confirm_page, confirmed, form_error, found, paginate, role_required
+from tendril.core.errors import Conflict
+from tendril.ui.forms import ServiceRows
+from tendril.ui.views import confirm_page, confirmed, found, paginate, role_required, rows_editor
 from tendril.web import selectors, services
 from tendril.web.forms import (
     EXTRA_ROWS,
     TYPE_LABELS,
-    BaseFieldRows,
     FormSettings,
     field_rows,
     key_label,
 )
+from tendril.web.landing_views import in_use_page
 from tendril.web.models import Form
 from tendril.web.public import embed_snippet
 
 # The window the list and a form's page count submissions over.
 RECENT_DAYS = 30
 RECENT_SHOWN = 10
-_ROW_PATH = re.compile(r"^fields\[(\d+)\](?:\.(\w+))?")
 
 
 def _since() -> Any:
@@ -105,55 +104,32 @@ def form_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "web/form_detail.html", context)
 
 
-def fields_error(rows: BaseFieldRows, positions: list[int], exc: DomainError) -> str | None:
-    """Put a service's message about ``fields[i]`` (or ``fields[i].label``...) on the builder's
-    row it came from, in that column when the row has one; the message about the fields as a
-    whole (``fields``) is returned for the top of the table."""
-    match = _ROW_PATH.match(exc.field or "")
-    if match is None or int(match[1]) >= len(positions):
-        return exc.message
-    row = rows.forms[positions[int(match[1])]]
-    row.add_error(match[2] if match[2] in row.fields else None, exc.message)
-    return None
-
-
 def _builder(
-    request: AuthedRequest, form: Form | None, settings_form: FormSettings, rows: BaseFieldRows
+    request: AuthedRequest, form: Form | None, settings_form: FormSettings, rows: ServiceRows
 ) -> HttpResponse:
     """Save the form if that was asked and the services accept it; else show the builder."""
-    fields_message = None
-    saving = request.method == "POST" and "add_field" not in request.POST
-    if saving and settings_form.is_valid() and rows.is_valid():
-        fields, positions = rows.service_fields()
-        data = {**settings_form.service_data(), "fields": fields}
-        try:
-            if form is None:
-                form = services.form_create(data=data, by=request.user)
-                done = _("The form %(name)s was made: put it on your site with its tag.")
-            else:
-                form = services.form_update(form=form, data=data, by=request.user)
-                done = _("The form %(name)s was saved.")
-        except DomainError as exc:
-            if (exc.field or "").startswith("fields"):
-                fields_message = fields_error(rows, positions, exc)
-            else:
-                form_error(settings_form, exc)
-        else:
-            messages.success(request, done % {"name": form.name})
-            return redirect("web:form_detail", pk=form.pk)
-    context = {
-        "form": form,
-        "settings_form": settings_form,
-        "rows": rows,
-        "fields_message": fields_message,
-    }
-    refused = saving and (
-        fields_message or settings_form.errors or any(row.errors for row in rows.forms)
+
+    def save(data: dict[str, Any]) -> tuple[Form, str]:
+        if form is None:
+            made = services.form_create(data=data, by=request.user)
+            return made, _("The form %(name)s was made: put it on your site with its tag.")
+        return services.form_update(form=form, data=data, by=request.user), _(
+            "The form %(name)s was saved."
+        )
+
+    return rows_editor(
+        request,
+        "web/form_form.html",
+        settings_form=settings_form,
+        rows=rows,
+        add="add_field",
+        save=save,
+        done="web:form_detail",
+        context={"form": form},
     )
-    return render(request, "web/form_form.html", context, status=422 if refused else 200)
 
 
-def _posted(request: AuthedRequest) -> tuple[FormSettings, BaseFieldRows]:
+def _posted(request: AuthedRequest) -> tuple[FormSettings, ServiceRows]:
     """The builder as posted; one more empty row when "Add a field" was pressed."""
     extra = 1 if "add_field" in request.POST else 0
     return FormSettings(request.POST), field_rows(request.POST, extra=extra)
@@ -184,10 +160,24 @@ def form_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def form_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     form = found(selectors.form_get_for, request.user, pk)
-    if confirmed(request):
-        services.form_delete(form=form, by=request.user)
-        messages.success(request, _("The form %(name)s was deleted.") % {"name": form.name})
-        return redirect("web:form_list")
+    pages = selectors.pages_using(form=form)
+    if confirmed(request) and not pages:
+        try:
+            services.form_delete(form=form, by=request.user)
+        except Conflict:
+            pages = selectors.pages_using(form=form)  # a page took it up meanwhile
+        else:
+            messages.success(request, _("The form %(name)s was deleted.") % {"name": form.name})
+            return redirect("web:form_list")
+    if pages:
+        return in_use_page(
+            request,
+            title=_("The form %(name)s cannot be deleted") % {"name": form.name},
+            message=services.form_in_use_message(pages),
+            pages=pages,
+            back_url=reverse("web:form_detail", args=[form.pk]),
+            status=409 if request.method == "POST" else 200,
+        )
     return confirm_page(
         request,
         title=_("Delete the form %(name)s?") % {"name": form.name},

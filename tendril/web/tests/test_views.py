@@ -169,7 +169,7 @@ def test_a_form_without_email_says_so_above_the_table(marketing: Client) -> None
     response = marketing.post("/forms/new/", builder_post([{"key": "phone", "label": "Phone"}]))
 
     assert response.status_code == 422
-    assert response.context["fields_message"] == (
+    assert response.context["rows_message"] == (
         "A form needs an email field: it is who the person is."
     )
     assert "A form needs an email field" in response.content.decode()
