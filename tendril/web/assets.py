@@ -112,8 +112,18 @@ def asset_create(*, name: object, file_name: str, data: Readable, by: Actor) -> 
 
 
 def asset_delete(*, asset: Asset, by: Actor) -> None:
-    """The file goes with its row; refused while a form gives it away."""
+    """The file goes with its row; refused while a form gives it away or a landing page's
+    draft or published blocks show it (its row locked first, as a page saving it locks it)."""
+    # Imported here: the selectors read the blocks, whose forms import this module.
+    from tendril.web.selectors import pages_using
+    from tendril.web.services import asset_in_use_message
+
     with transaction.atomic():
+        if Asset.objects.select_for_update().filter(pk=asset.pk).first() is None:
+            return
+        pages = pages_using(asset=asset)
+        if pages:
+            raise Conflict(asset_in_use_message(pages), field="asset")
         audit_record(
             actor=by,
             action="asset.delete",

@@ -282,6 +282,22 @@ def _block_clean(raw: object) -> dict[str, Any]:
     return {"type": kind.name, **data}
 
 
+def blocks_references(blocks: Iterable[object]) -> tuple[set[int], set[int]]:
+    """The ids of the forms and of the files the blocks show, read from every registered
+    type's ``form`` and ``asset`` fields (so a type another app adds counts too)."""
+    forms: set[int] = set()
+    files: set[int] = set()
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        kind = block_type_get(block.get("type"))
+        for spec in kind.fields if kind else ():
+            pk = _pk(block.get(spec.name)) if spec.kind in ("form", "asset") else None
+            if pk is not None:
+                (forms if spec.kind == "form" else files).add(pk)
+    return forms, files
+
+
 def _label(raw: object) -> str:
     kind = block_type_get(raw.get("type")) if isinstance(raw, dict) else None
     return str(kind.label) if kind else _("Unknown")

@@ -29,8 +29,8 @@ from tendril.core.text import search_fold
 from tendril.tracking.organisations import visit_company
 from tendril.tracking.services import MAX_URL, UTM_KEYS, VISITOR
 from tendril.tracking.visits import is_robot, source_of
-from tendril.web.blocks import blocks_clean
-from tendril.web.models import LandingPage, LandingVisit
+from tendril.web.blocks import blocks_clean, blocks_references
+from tendril.web.models import Asset, Form, LandingPage, LandingVisit
 
 MAX_NAME = 200
 MAX_SLUG = 100
@@ -133,6 +133,24 @@ def _page_values(data: Mapping[str, Any], *, page: LandingPage | None) -> dict[s
     return values
 
 
+def _shown_lock(blocks: list[dict[str, Any]]) -> None:
+    """Lock the forms and files the blocks show until the page's transaction ends: a form or
+    file deleted at the same moment (which locks its row first too) either waits and then sees
+    this page, and is refused, or is gone before this lock, and the page is refused."""
+    forms, files = blocks_references(blocks)
+    for model, ids, message in (
+        (Form, forms, _("The form chosen no longer exists: choose another.")),
+        (Asset, files, _("The file chosen no longer exists: choose another.")),
+    ):
+        locked = (
+            list(model.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+            if ids
+            else []
+        )
+        if len(locked) != len(ids):
+            raise InvalidInput(message, field="blocks")
+
+
 def _saved(page: LandingPage) -> None:
     """Save, turning a race on the address into the same Conflict as the check."""
     try:
@@ -159,6 +177,7 @@ def _audit(page: LandingPage, action: str, by: Actor) -> None:
 def page_create(*, data: Mapping[str, Any], by: Actor) -> LandingPage:
     """A new draft page; ``name`` is required, the address is made from it when not given."""
     values = _page_values({"name": None, **data}, page=None)
+    _shown_lock(values.get("blocks", []))
     now = clock.now()
     user = by if isinstance(by, User) else None
     page = LandingPage(**values, created_by=user, updated_by=user, created_at=now, updated_at=now)
@@ -171,7 +190,9 @@ def page_create(*, data: Mapping[str, Any], by: Actor) -> LandingPage:
 def page_update(*, page: LandingPage, data: Mapping[str, Any], by: Actor) -> LandingPage:
     """The given fields changed; ``blocks`` is the draft (visitors see it once published)."""
     page = LandingPage.objects.select_for_update().get(pk=page.pk)
-    for name, value in _page_values(data, page=page).items():
+    values = _page_values(data, page=page)
+    _shown_lock(values.get("blocks", []))
+    for name, value in values.items():
         setattr(page, name, value)
     page.updated_at = clock.now()
     page.updated_by = by if isinstance(by, User) else None
@@ -188,6 +209,7 @@ def page_publish(*, page: LandingPage, by: Actor) -> LandingPage:
     blocks = blocks_clean(page.blocks)
     if not blocks:
         raise InvalidInput(_("Add at least one block before publishing."), field="blocks")
+    _shown_lock(blocks)
     page.blocks = page.published_blocks = blocks
     page.published_at = page.updated_at = clock.now()
     page.updated_by = by if isinstance(by, User) else None

@@ -154,6 +154,26 @@ def page_preview(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- screens -----------------------------------------------------------------------------------
 
 
+def in_use_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    message: str,
+    pages: list[LandingPage],
+    back_url: str,
+    status: int = 200,
+) -> HttpResponse:
+    """Asked to delete a form or a file that landing pages show: the pages named and linked,
+    and no delete button (409 when the deletion itself was refused)."""
+    context = {
+        "title": title,
+        "message": message,
+        "pages": pages,
+        "back_url": back_url,
+    }
+    return render(request, "web/in_use.html", context, status=status)
+
+
 def _order(request: HttpRequest) -> str:
     order = request.GET.get("order", "name")
     return order if order.removeprefix("-") in selectors.PAGE_ORDERS else "name"

@@ -18,6 +18,7 @@ from tendril.contacts.selectors import percent
 from tendril.core import clock
 from tendril.core.errors import first_or_not_found
 from tendril.core.models import Event
+from tendril.web.blocks import blocks_references
 from tendril.web.models import Asset, Form, LandingPage
 
 
@@ -136,6 +137,28 @@ def page_get_for(viewer: Caller, page_id: int) -> LandingPage:
 def page_published_get(slug: str) -> LandingPage | None:
     """The published page at ``/p/<slug>``; None for an unknown or unpublished one."""
     return LandingPage.objects.filter(slug=slug, published_at__isnull=False).first()
+
+
+def pages_using(*, form: Form | None = None, asset: Asset | None = None) -> list[LandingPage]:
+    """The landing pages whose draft or published blocks show the form or the file, by name: a
+    form is also shown by a file block of the file it gives away when no other form gives it
+    (the block shows that form). What may not be deleted while they do."""
+    files: set[int] = {asset.pk} if asset is not None else set()
+    if (
+        form is not None
+        and form.asset_id is not None
+        and not Form.objects.filter(asset_id=form.asset_id).exclude(pk=form.pk).exists()
+    ):
+        files.add(form.asset_id)
+    using = []
+    pages = LandingPage.objects.order_by("name", "pk").only(
+        "pk", "name", "slug", "blocks", "published_blocks"
+    )
+    for page in pages.iterator():
+        shown_forms, shown_files = blocks_references([*page.blocks, *page.published_blocks])
+        if (form is not None and form.pk in shown_forms) or files & shown_files:
+            using.append(page)
+    return using
 
 
 @dataclass(frozen=True)

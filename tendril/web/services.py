@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tendril.accounts.models import User
 from tendril.accounts.services import Actor, audit_record
@@ -258,10 +259,43 @@ def form_update(*, form: Form, data: Mapping[str, Any], by: Actor) -> Form:
     return form
 
 
+def _page_names(pages: list[LandingPage]) -> str:
+    return ", ".join(page.name for page in pages)
+
+
+def form_in_use_message(pages: list[LandingPage]) -> str:
+    """Why a form shown on landing pages cannot be deleted, naming them."""
+    return ngettext(
+        "This form is on the landing page %(pages)s: take it off the page first.",
+        "This form is on the landing pages %(pages)s: take it off them first.",
+        len(pages),
+    ) % {"pages": _page_names(pages)}
+
+
+def asset_in_use_message(pages: list[LandingPage]) -> str:
+    """Why a file shown on landing pages cannot be deleted, naming them."""
+    return ngettext(
+        "This file is on the landing page %(pages)s: take it off the page first.",
+        "This file is on the landing pages %(pages)s: take it off them first.",
+        len(pages),
+    ) % {"pages": _page_names(pages)}
+
+
 @transaction.atomic
 def form_delete(*, form: Form, by: Actor) -> None:
     """The form goes (its page and key stop working); what was submitted stays with the
-    contacts."""
+    contacts. Refused (Conflict) while a landing page's draft or published blocks show it, so
+    no block silently disappears. The form's row is locked first; a page saving this form at
+    the same moment locks it too (``landing``), so one of the two waits and sees the other."""
+    # Imported here: the selectors read the blocks, whose form block draws forms with us.
+    from tendril.web.selectors import pages_using
+
+    locked = Form.objects.select_for_update().filter(pk=form.pk).first()
+    if locked is None:
+        return
+    pages = pages_using(form=locked)
+    if pages:
+        raise Conflict(form_in_use_message(pages), field="form")
     audit_record(
         actor=by,
         action="form.delete",
