@@ -4,17 +4,21 @@ unpublishing, deletion, and a visit to a published page (``page_view`` recorded 
 visitor through the event ingest, and the visitor's row for the page's figures).
 
 A form sent from a page marks its visitor converted: ``services.landing_visit_convert``, on the
-form submission's path.
+form submission's path. The browser is then sent back to the page with a short-lived signed
+marker (:func:`sent_marker`) that makes the page show that form's thank-you (post/redirect/get:
+refreshing shows it again and sends nothing).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -40,6 +44,10 @@ LANGUAGES = ("en", "vi", "th")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Views of one page by one browser per minute before it is a robot, not a person.
 MAX_VIEWS_PER_MINUTE = 60
+SENT_SALT = "tendril.web.sent"
+# How long the page shows a form's thank-you after it was sent (a refresh, a back button).
+SENT_MAX_AGE = 10 * 60
+MAX_SENT_MARKER = 2000
 
 
 def slug_from(text: str) -> str:
@@ -297,3 +305,42 @@ def page_view_record(
         ignore_conflicts=True,
     )
     return True
+
+
+# --- a form sent from the page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a valid marker says: which form of the page was sent, and the signed download
+    token of its file for the person who sent it ("" when it gives none)."""
+
+    form_id: int
+    download: str
+
+
+def sent_marker(*, page: LandingPage, form_id: int, download: str) -> str:
+    """The signed ``?sent=`` value the page is reached with after a form of it was accepted:
+    the page, the form, the person's download token (itself signed and bound to them) and when,
+    so nothing in the address can be changed or replayed after ``SENT_MAX_AGE``."""
+    said = {"p": page.pk, "f": form_id, "d": download, "at": int(clock.now().timestamp())}
+    return signing.dumps(said, salt=SENT_SALT, compress=True)
+
+
+def sent_marker_read(*, token: str, page: LandingPage) -> Sent | None:
+    """The form a marker says was sent on this page, or None for a missing, tampered, foreign
+    or expired one (the page is then shown as usual)."""
+    if not token or len(token) > MAX_SENT_MARKER:
+        return None
+    try:
+        said = signing.loads(token, salt=SENT_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(said, dict) or said.get("p") != page.pk:
+        return None
+    at, form_id, download = said.get("at"), said.get("f"), said.get("d")
+    if not isinstance(at, int) or not isinstance(form_id, int) or not isinstance(download, str):
+        return None
+    if not 0 <= clock.now().timestamp() - at <= SENT_MAX_AGE:
+        return None
+    return Sent(form_id=form_id, download=download)

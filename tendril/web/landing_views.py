@@ -7,7 +7,8 @@ the preview of the draft (``noindex``, marked "Preview", sends and counts nothin
 
 Public (no sign-in): ``/p/<slug>``, the published blocks with the page's SEO tags; a view is
 recorded as the visitor of the first-party ``tendril_vid`` cookie (made here when missing, as
-the snippet makes it) unless the browser asks not to be tracked.
+the snippet makes it) unless the browser asks not to be tracked. ``/p/<slug>?sent=<marker>`` is
+where a form sent from the page lands (its thank-you shown, no view recorded).
 """
 
 from __future__ import annotations
@@ -121,6 +122,15 @@ def landing_page(request: HttpRequest, slug: str) -> HttpResponse:
     if page is None:
         raise Http404
     url = settings.BASE_URL + request.get_full_path()
+    sent = landing.sent_marker_read(token=request.GET.get("sent", ""), page=page)
+    if sent is not None:
+        # Back from sending a form (or refreshed since): its thank-you in place of the form,
+        # and no second view of the page.
+        download = reverse("web:asset_download", args=[sent.download]) if sent.download else ""
+        posted = {
+            sent.form_id: blocks.PostedForm(values={}, errors={}, done=True, download=download)
+        }
+        return page_response(request, page, url=public_url(page), posted=posted)
     if _do_not_track(request) or request.method == "HEAD":
         return page_response(request, page, url=url)
     visitor = _browser_id(request, VISITOR_COOKIE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import (
     FileResponse,
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tendril.core.errors import DomainError
 from tendril.tracking.visits import client_ip
-from tendril.web import assets, selectors, services
+from tendril.web import assets, landing, selectors, services
 from tendril.web.blocks import PostedForm
 from tendril.web.form_render import HONEYPOT, form_context
 from tendril.web.landing_views import page_response
@@ -142,6 +143,16 @@ def _submit(request: HttpRequest, form: Form) -> HttpResponse:
         return JsonResponse(answer)
     if form.redirect_url and not download:
         return HttpResponseRedirect(form.redirect_url)
+    page = selectors.page_published_get(submission.landing) if submission.landing else None
+    if page is not None:
+        # Post/redirect/get: back to the page, which shows the thank-you; a refresh there
+        # sends nothing again.
+        marker = landing.sent_marker(page=page, form_id=form.pk, download=outcome.download)
+        back = HttpResponseRedirect(
+            reverse("web:landing_page", args=[page.slug]) + "?" + urlencode({"sent": marker})
+        )
+        back.status_code = 303
+        return back
     return _answer(request, form, submission, {}, done=True, download=download)
 
 
@@ -157,7 +168,8 @@ def _answer(
     status: int = 200,
 ) -> HttpResponse:
     """The page a browser's post lands on: the landing page it was sent from, with the form
-    showing its errors or its thank-you in place; else the form's own page."""
+    showing its errors in place (an accepted one is redirected back to the page); else the
+    form's own page."""
     page = selectors.page_published_get(submission.landing) if submission.landing else None
     if page is None:
         return _page(
