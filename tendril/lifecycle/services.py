@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from tendril.core import clock
 from tendril.core.conditions import where_check
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.events import event_types, normalise_type
+from tendril.core.naming import name_clean, saved_or_conflict
 from tendril.core.tasks import enqueue
 from tendril.lifecycle.models import StageRule, Trigger
 from tendril.lifecycle.tasks import stage_rule_apply_run
@@ -39,12 +40,11 @@ LABEL_MAX = LifecycleStage._meta.get_field("label").max_length or 60
 
 
 def _name_clean(value: Any) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise InvalidInput(_("Give the rule a name."), field="name")
-    if len(name) > 200:
-        raise InvalidInput(_("A rule name has at most 200 characters."), field="name")
-    return name
+    return name_clean(
+        value,
+        empty=_("Give the rule a name."),
+        too_long=_("A rule name has at most 200 characters."),
+    )
 
 
 def _trigger_clean(value: Any) -> str:
@@ -247,15 +247,11 @@ def stage_add(*, key: str, label: str, by: Actor) -> LifecycleStage:
         raise InvalidInput(_("The key must have letters or digits."), field="key")
     _stages_locked()  # the next position is taken once, even by two admins at once
     last = LifecycleStage.objects.aggregate(last=Max("position"))["last"]
-    try:
-        with transaction.atomic():
-            stage = LifecycleStage.objects.create(
-                key=slug, label=name, position=0 if last is None else last + 1
-            )
-    except IntegrityError:
-        raise Conflict(
-            _("There is already a stage with the key “%(key)s”.") % {"key": slug}, field="key"
-        ) from None
+    taken = _("There is already a stage with the key “%(key)s”.") % {"key": slug}
+    with saved_or_conflict(taken, field="key"):
+        stage = LifecycleStage.objects.create(
+            key=slug, label=name, position=0 if last is None else last + 1
+        )
     return _changed(stage, by, "add", label=name)
 
 

@@ -23,6 +23,7 @@ from tendril.contacts.stages import stage_clean
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
 from tendril.core.models import Event
+from tendril.core.naming import name_free, saved_or_conflict
 from tendril.core.selectors import visitor_contacts
 from tendril.personalisation.decisions import config_forget
 from tendril.personalisation.models import (
@@ -147,20 +148,11 @@ def _variants_clean(raw: object) -> list[dict[str, Any]]:
 
 
 def _slot_save(slot: Slot, variants: list[dict[str, Any]] | None) -> None:
-    taken = Slot.objects.filter(key=slot.key, site=slot.site).exclude(pk=slot.pk)
-    if taken.exists():
-        raise Conflict(
-            _("Another slot already has the key '%(key)s' here.") % {"key": slot.key},
-            field="key",
-        )
-    try:
-        with transaction.atomic():
-            slot.save()
-    except IntegrityError:  # the same key saved a moment ago by someone else
-        raise Conflict(
-            _("Another slot already has the key '%(key)s' here.") % {"key": slot.key},
-            field="key",
-        ) from None
+    taken = _("Another slot already has the key '%(key)s' here.") % {"key": slot.key}
+    if Slot.objects.filter(key=slot.key, site=slot.site).exclude(pk=slot.pk).exists():
+        raise Conflict(taken, field="key")
+    with saved_or_conflict(taken, field="key"):
+        slot.save()
     if variants is not None:
         slot.variants.all().delete()
         SlotVariant.objects.bulk_create(
@@ -290,15 +282,10 @@ def _trigger_value(trigger: str, raw: object) -> int:
 
 
 def _popup_save(popup: Popup) -> None:
-    taken = Popup.objects.filter(name__iexact=popup.name).exclude(pk=popup.pk)
-    message = _("There is already a pop-up named '%(name)s'.") % {"name": popup.name}
-    if taken.exists():
-        raise Conflict(message, field="name")
-    try:
-        with transaction.atomic():
-            popup.save()
-    except IntegrityError:
-        raise Conflict(message, field="name") from None
+    taken = _("There is already a pop-up named '%(name)s'.") % {"name": popup.name}
+    name_free(Popup.objects.all(), popup.name, pk=popup.pk, taken=taken)
+    with saved_or_conflict(taken, field="name"):
+        popup.save()
 
 
 @transaction.atomic

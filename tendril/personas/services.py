@@ -25,6 +25,7 @@ from tendril.contacts.models import Contact
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput, NotFound
 from tendril.core.models import EventSource
+from tendril.core.naming import name_free, saved_or_conflict
 from tendril.core.services import event_record
 from tendril.core.text import search_fold
 from tendril.personas.events import BUYING_STAGE_CHANGED
@@ -260,13 +261,10 @@ def stage_remove(*, stage: BuyingStage, by: Actor) -> None:
         detail={"key": stage.key, "label": stage.words},
     )
     _stage_reference_checked_now()
-    try:
-        with transaction.atomic():
-            stage.delete()
-    except IntegrityError:
-        raise Conflict(
-            _("A contact was just moved to this stage; try again after moving them.")
-        ) from None
+    with saved_or_conflict(
+        _("A contact was just moved to this stage; try again after moving them."), field=None
+    ):
+        stage.delete()
 
 
 # --- where a contact stands ---------------------------------------------------------------------
@@ -401,14 +399,12 @@ def change_properties(
 
 def _persona_name_clean(raw: object, *, persona_id: int | None = None) -> str:
     name = _text(raw, field="name", limit=MAX_NAME, required=_("Give the persona a name."))
-    taken = Persona.objects.filter(name__iexact=name)
-    if persona_id is not None:
-        taken = taken.exclude(pk=persona_id)
-    if taken.exists():
-        raise Conflict(
-            _("There is already a persona named '%(name)s'.") % {"name": name}, field="name"
-        )
+    name_free(Persona.objects.all(), name, pk=persona_id, taken=_persona_taken(name))
     return name
+
+
+def _persona_taken(name: str) -> str:
+    return _("There is already a persona named '%(name)s'.") % {"name": name}
 
 
 def _goals_clean(raw: object) -> list[str]:
@@ -477,19 +473,13 @@ def persona_create(*, data: Mapping[str, Any], by: Actor) -> Persona:
     values = _persona_values({"name": None, "dimension": None, **data}, persona_id=None)
     segments = values.pop("segments", [])
     now = clock.now()
-    try:
-        with transaction.atomic():
-            persona = Persona.objects.create(
-                **values,
-                created_by=by if isinstance(by, User) else None,
-                created_at=now,
-                updated_at=now,
-            )
-    except IntegrityError:  # the same name saved a moment ago by someone else
-        raise Conflict(
-            _("There is already a persona named '%(name)s'.") % {"name": values["name"]},
-            field="name",
-        ) from None
+    with saved_or_conflict(_persona_taken(values["name"]), field="name"):
+        persona = Persona.objects.create(
+            **values,
+            created_by=by if isinstance(by, User) else None,
+            created_at=now,
+            updated_at=now,
+        )
     persona.segments.set(segments)
     return persona
 
@@ -503,14 +493,8 @@ def persona_update(*, persona: Persona, data: Mapping[str, Any], by: Actor) -> P
     for name, value in values.items():
         setattr(persona, name, value)
     persona.updated_at = clock.now()
-    try:
-        with transaction.atomic():
-            persona.save()
-    except IntegrityError:
-        raise Conflict(
-            _("There is already a persona named '%(name)s'.") % {"name": persona.name},
-            field="name",
-        ) from None
+    with saved_or_conflict(_persona_taken(persona.name), field="name"):
+        persona.save()
     if segments is not None:
         persona.segments.set(segments)
     return persona

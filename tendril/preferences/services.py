@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from tendril.contacts.models import (
 from tendril.contacts.services import ConsentWithdrawn, consent_set
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
+from tendril.core.naming import saved_or_conflict
 from tendril.core.services import event_record
 from tendril.preferences.events import TOPICS_CHANGED, UNSUBSCRIBED
 from tendril.preferences.models import Topic, TopicSubscription
@@ -103,11 +104,9 @@ def _key_taken(key: str) -> Conflict:
 
 
 def _save(topic: Topic) -> None:
-    try:
-        with transaction.atomic():
-            topic.save()
-    except IntegrityError:
-        raise _key_taken(topic.key) from None
+    taken = _key_taken(topic.key)
+    with saved_or_conflict(taken.message, field=taken.field):
+        topic.save()
 
 
 @transaction.atomic

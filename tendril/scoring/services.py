@@ -20,6 +20,7 @@ from tendril.core.conditions import where_check
 from tendril.core.durations import duration_parse
 from tendril.core.errors import InvalidInput
 from tendril.core.events import event_types, normalise_type
+from tendril.core.naming import name_clean
 from tendril.scoring.consumers import rule_replay, scores_announce
 from tendril.scoring.models import OWN_EVENT, ScoreEntry, ScoringRule, ScoringSettings
 from tendril.scoring.selectors import SETTINGS_PK, thresholds_forget
@@ -39,12 +40,11 @@ SCORING_FIELDS = frozenset({"event", "where", "points", "max_per_contact"})
 
 
 def _name_clean(value: Any) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise InvalidInput(_("Give the rule a name."), field="name")
-    if len(name) > 200:
-        raise InvalidInput(_("A rule name has at most 200 characters."), field="name")
-    return name
+    return name_clean(
+        value,
+        empty=_("Give the rule a name."),
+        too_long=_("A rule name has at most 200 characters."),
+    )
 
 
 def _event_clean(value: Any) -> str:

@@ -26,6 +26,7 @@ from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.selectors import contact_ids_by_email, contact_ids_existing
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput
+from tendril.core.naming import name_clean, name_free
 from tendril.core.services import events_record
 from tendril.segments.dsl import filter_contacts, listening, moments, references
 from tendril.segments.models import (
@@ -49,20 +50,13 @@ RECHECK_CHUNK = 250
 
 
 def _name_clean(raw: object, *, segment_id: int | None = None) -> str:
-    name = raw.strip() if isinstance(raw, str) else ""
-    if not name:
-        raise InvalidInput(_("Give the segment a name."), field="name")
-    if len(name) > 200:
-        raise InvalidInput(_("A segment's name is at most 200 characters."), field="name")
-    if "\x00" in name:
-        raise InvalidInput(_("This name contains a character that cannot be stored."), field="name")
-    taken = Segment.objects.filter(name__iexact=name)
-    if segment_id is not None:
-        taken = taken.exclude(pk=segment_id)
-    if taken.exists():
-        raise Conflict(
-            _("There is already a segment named '%(name)s'.") % {"name": name}, field="name"
-        )
+    name = name_clean(
+        raw,
+        empty=_("Give the segment a name."),
+        too_long=_("A segment's name is at most 200 characters."),
+    )
+    taken = _("There is already a segment named '%(name)s'.") % {"name": name}
+    name_free(Segment.objects.all(), name, pk=segment_id, taken=taken)
     return name
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from tendril.contacts.models import Company, Contact
 from tendril.core import clock
 from tendril.core.errors import Conflict, InvalidInput, first_or_not_found
 from tendril.core.models import Event
+from tendril.core.naming import saved_or_conflict
 from tendril.tracking.models import CompanyNetwork
 from tendril.tracking.organisations import NETWORKS_ENTERED, IPNetwork, network_range
 
@@ -110,16 +111,11 @@ def _store(company: Company, networks: list[IPNetwork], by: Actor) -> list[Compa
         )
         for n in new
     ]
-    try:
-        with transaction.atomic():
-            CompanyNetwork.objects.bulk_create(rows)
-        cache.delete(NETWORKS_ENTERED)
-    except IntegrityError:  # the same network added a moment ago by someone else
-        raise Conflict(
-            _("%(company)s's networks were changed at the same time; try again.")
-            % {"company": company.name},
-            field="network",
-        ) from None
+    # The same network added a moment ago by someone else: a conflict.
+    clash = _("%(company)s's networks were changed at the same time; try again.")
+    with saved_or_conflict(clash % {"company": company.name}, field="network"):
+        CompanyNetwork.objects.bulk_create(rows)
+    cache.delete(NETWORKS_ENTERED)
     return rows
 
 

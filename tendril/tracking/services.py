@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tendril.accounts.models import User
 from tendril.accounts.services import Actor, audit_record
 from tendril.contacts.models import Contact
 from tendril.core import clock
-from tendril.core.errors import Conflict, Forbidden, InvalidInput
+from tendril.core.errors import Forbidden, InvalidInput
 from tendril.core.limits import over_per_minute, seen_before
 from tendril.core.models import EventSource
+from tendril.core.naming import name_clean, name_free, saved_or_conflict
 from tendril.core.services import event_record, visitor_identify
 from tendril.tracking.events import LINK_CLICKED, PAGE_LEFT
 from tendril.tracking.identity import (
@@ -59,21 +60,18 @@ VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def _name_clean(raw: object, *, site_id: int | None) -> str:
-    name = raw.strip() if isinstance(raw, str) else ""
-    if not name:
-        raise InvalidInput(_("Give the site a name."), field="name")
-    if len(name) > MAX_NAME:
-        raise InvalidInput(_("A site's name is at most 200 characters."), field="name")
-    if "\x00" in name:
-        raise InvalidInput(_("This name contains a character that cannot be stored."), field="name")
-    taken = Site.objects.filter(name__iexact=name)
-    if site_id is not None:
-        taken = taken.exclude(pk=site_id)
-    if taken.exists():
-        raise Conflict(
-            _("There is already a site named '%(name)s'.") % {"name": name}, field="name"
-        )
+    name = name_clean(
+        raw,
+        empty=_("Give the site a name."),
+        too_long=_("A site's name is at most 200 characters."),
+        limit=MAX_NAME,
+    )
+    name_free(Site.objects.all(), name, pk=site_id, taken=_site_taken(name))
     return name
+
+
+def _site_taken(name: object) -> str:
+    return _("There is already a site named '%(name)s'.") % {"name": name}
 
 
 def domain_clean(raw: object, *, field: str) -> str:
@@ -154,22 +152,16 @@ def site_serves(site: Site, host: str | None) -> bool:
 def site_create(*, data: Mapping[str, Any], by: Actor) -> Site:
     """A new site with a fresh public key; ``name`` and ``domains`` are required."""
     now = clock.now()
-    try:
-        with transaction.atomic():
-            site = Site.objects.create(
-                name=_name_clean(data.get("name"), site_id=None),
-                domains=_domains_clean(data.get("domains")),
-                internal_ips=_networks_clean(data.get("internal_ips") or []),
-                key=secrets.token_urlsafe(18),
-                created_by=by if isinstance(by, User) else None,
-                created_at=now,
-                updated_at=now,
-            )
-    except IntegrityError:  # the same name saved a moment ago by someone else
-        raise Conflict(
-            _("There is already a site named '%(name)s'.") % {"name": data.get("name")},
-            field="name",
-        ) from None
+    with saved_or_conflict(_site_taken(data.get("name")), field="name"):
+        site = Site.objects.create(
+            name=_name_clean(data.get("name"), site_id=None),
+            domains=_domains_clean(data.get("domains")),
+            internal_ips=_networks_clean(data.get("internal_ips") or []),
+            key=secrets.token_urlsafe(18),
+            created_by=by if isinstance(by, User) else None,
+            created_at=now,
+            updated_at=now,
+        )
     audit_record(
         actor=by,
         action="site.create",
@@ -195,13 +187,8 @@ def site_update(*, site: Site, data: Mapping[str, Any], by: Actor) -> Site:
         site_forget(site.key)
         site.key = secrets.token_urlsafe(18)
     site.updated_at = clock.now()
-    try:
-        with transaction.atomic():
-            site.save()
-    except IntegrityError:
-        raise Conflict(
-            _("There is already a site named '%(name)s'.") % {"name": site.name}, field="name"
-        ) from None
+    with saved_or_conflict(_site_taken(site.name), field="name"):
+        site.save()
     audit_record(
         actor=by,
         action="site.update",
