@@ -23,6 +23,7 @@ from tendril.accounts.permissions import AuthedRequest, is_admin
 from tendril.core.errors import DomainError
 from tendril.ui.views import (
     confirm_page,
+    confirm_then,
     confirmed,
     form_error,
     form_page,
@@ -170,12 +171,11 @@ def api_keys(request: AuthedRequest) -> HttpResponse:
 @role_required(is_admin)
 def api_key_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     key = found(selectors.apikey_get_for, request.user, pk)
-    if confirmed(request):
-        services.apikey_revoke(key=key, by=request.user)
-        messages.success(request, _("The key “%(name)s” was revoked.") % {"name": key.name})
-        return redirect("accounts:api_keys")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.apikey_revoke(key=key, by=request.user),
+        done=_("The key “%(name)s” was revoked.") % {"name": key.name},
+        then="accounts:api_keys",
         title=_("Revoke the key “%(name)s”?") % {"name": key.name},
         text=_("Every script or integration using this key stops working at once."),
         button=_("Revoke the key"),

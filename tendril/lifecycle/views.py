@@ -28,7 +28,7 @@ from tendril.core.events import actor_phrase, event_types
 from tendril.lifecycle import selectors, services
 from tendril.lifecycle.forms import StageAddForm, StageNameForm, StageRuleForm
 from tendril.lifecycle.models import StageRule, Trigger
-from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
+from tendril.ui.views import confirm_page, confirm_then, confirmed, form_error, found, role_required
 
 
 def rule_words(rule: StageRule) -> str:
@@ -115,12 +115,11 @@ def rule_apply(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = found(selectors.stage_rule_get, pk)
-    if confirmed(request):
-        services.stage_rule_delete(rule=rule, by=request.user)
-        messages.success(request, _("The rule %(name)s was deleted.") % {"name": rule.name})
-        return redirect("lifecycle:rules")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.stage_rule_delete(rule=rule, by=request.user),
+        done=_("The rule %(name)s was deleted.") % {"name": rule.name},
+        then="lifecycle:rules",
         title=_("Delete the rule %(name)s?") % {"name": rule.name},
         text=_(
             "The rule moves no more contacts. The stages it already set stay, and the contact "

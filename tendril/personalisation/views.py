@@ -27,15 +27,7 @@ from tendril.personalisation.forms import (
 from tendril.personalisation.models import Known, Popup, Slot, Trigger, VisitNumber
 from tendril.segments.models import Segment
 from tendril.ui.forms import ServiceRows
-from tendril.ui.views import (
-    confirm_page,
-    confirmed,
-    form_error,
-    found,
-    paginate,
-    role_required,
-    rows_editor,
-)
+from tendril.ui.views import confirm_then, form_error, found, paginate, role_required, rows_editor
 
 # --- slots -------------------------------------------------------------------------------------
 
@@ -126,12 +118,11 @@ def slot_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def slot_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     slot = found(selectors.slot_get_for, request.user, pk)
-    if confirmed(request):
-        services.slot_delete(slot=slot, by=request.user)
-        messages.success(request, _("The slot %(name)s was deleted.") % {"name": slot.name})
-        return redirect("personalisation:slot_list")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.slot_delete(slot=slot, by=request.user),
+        done=_("The slot %(name)s was deleted.") % {"name": slot.name},
+        then="personalisation:slot_list",
         title=_("Delete the slot %(name)s?") % {"name": slot.name},
         text=_("Pages that hold it keep showing the content written in them."),
         button=_("Delete slot"),
@@ -192,12 +183,11 @@ def popup_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def popup_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     popup = found(selectors.popup_get_for, request.user, pk)
-    if confirmed(request):
-        services.popup_delete(popup=popup, by=request.user)
-        messages.success(request, _("The pop-up %(name)s was deleted.") % {"name": popup.name})
-        return redirect("personalisation:popup_list")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.popup_delete(popup=popup, by=request.user),
+        done=_("The pop-up %(name)s was deleted.") % {"name": popup.name},
+        then="personalisation:popup_list",
         title=_("Delete the pop-up %(name)s?") % {"name": popup.name},
         text=_("It stops showing at once. Its form and the contacts it made are kept."),
         button=_("Delete pop-up"),

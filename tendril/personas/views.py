@@ -33,7 +33,7 @@ from tendril.personas.forms import (
     StageForm,
 )
 from tendril.personas.models import BuyingStageDimension, Persona
-from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
+from tendril.ui.views import confirm_page, confirm_then, confirmed, form_error, found, role_required
 
 # --- personas -----------------------------------------------------------------------------------
 
@@ -103,12 +103,11 @@ def persona_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def persona_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     persona = found(selectors.persona_get_for, request.user, pk)
-    if confirmed(request):
-        services.persona_delete(persona=persona, by=request.user)
-        messages.success(request, _("The persona %(name)s was deleted.") % {"name": persona})
-        return redirect("personas:persona_list")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.persona_delete(persona=persona, by=request.user),
+        done=_("The persona %(name)s was deleted.") % {"name": persona},
+        then="personas:persona_list",
         title=_("Delete the persona %(name)s?") % {"name": persona},
         text=_("The persona is deleted. Its segments, their contacts and their stages stay."),
         button=_("Delete persona"),

@@ -27,7 +27,7 @@ from tendril.core.events import describe
 from tendril.scoring import selectors, services
 from tendril.scoring.forms import RuleForm, ThresholdsForm
 from tendril.scoring.models import ScoringRule
-from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
+from tendril.ui.views import confirm_then, form_error, found, role_required
 
 
 def _page(
@@ -127,12 +127,11 @@ def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = found(selectors.rule_get, pk)
-    if confirmed(request):
-        services.rule_delete(rule=rule, by=request.user)
-        messages.success(request, _("The rule %(name)s was deleted.") % {"name": rule.name})
-        return redirect("scoring:scoring")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.rule_delete(rule=rule, by=request.user),
+        done=_("The rule %(name)s was deleted.") % {"name": rule.name},
+        then="scoring:scoring",
         title=_("Delete the rule %(name)s?") % {"name": rule.name},
         text=_(
             "The rule gives no more points. The points it already gave stay, and the contact "

@@ -26,7 +26,7 @@ from tendril.contacts.models import Company
 from tendril.contacts.selectors import company_get_for
 from tendril.core.errors import DomainError
 from tendril.tracking import networks
-from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
+from tendril.ui.views import confirm_then, form_error, found, role_required
 
 
 class NetworksForm(forms.Form):
@@ -118,16 +118,12 @@ def company_network_remove(request: AuthedRequest, pk: int, network_id: int) -> 
     company = found(company_get_for, request.user, pk)
     network = found(networks.company_network_get_for, request.user, company, network_id)
     back = reverse("contacts:company_detail", args=[company.pk]) + "#networks"
-    if confirmed(request):
-        networks.company_network_remove(network=network, by=request.user)
-        messages.success(
-            request,
-            _("%(network)s is no longer %(company)s's.")
-            % {"network": network.network, "company": company.name},
-        )
-        return redirect(back)
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: networks.company_network_remove(network=network, by=request.user),
+        done=_("%(network)s is no longer %(company)s's.")
+        % {"network": network.network, "company": company.name},
+        then=back,
         title=_("Remove %(network)s from %(company)s?")
         % {"network": network.network, "company": company.name},
         text=_(

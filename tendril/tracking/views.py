@@ -25,7 +25,7 @@ from tendril.core.errors import DomainError
 from tendril.tracking import analysis, selectors, services
 from tendril.tracking.forms import SiteForm
 from tendril.tracking.models import Site
-from tendril.ui.views import confirm_page, confirmed, form_error, found, role_required
+from tendril.ui.views import confirm_then, form_error, found, role_required
 
 
 def snippet(site: Site) -> str:
@@ -90,15 +90,11 @@ def site_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def site_key(request: AuthedRequest, pk: int) -> HttpResponse:
     site = found(selectors.site_get_for, request.user, pk)
-    if confirmed(request):
-        services.site_update(site=site, data={"new_key": True}, by=request.user)
-        messages.success(
-            request,
-            _("%(name)s has a new key: replace the snippet in its pages.") % {"name": site},
-        )
-        return redirect("tracking:site_detail", pk=site.pk)
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.site_update(site=site, data={"new_key": True}, by=request.user),
+        done=_("%(name)s has a new key: replace the snippet in its pages.") % {"name": site},
+        then=reverse("tracking:site_detail", args=[site.pk]),
         title=_("Give %(name)s a new key?") % {"name": site},
         text=_(
             "The old key stops working at once: until the snippet in the site's pages is "
@@ -112,12 +108,11 @@ def site_key(request: AuthedRequest, pk: int) -> HttpResponse:
 @role_required(is_marketing)
 def site_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     site = found(selectors.site_get_for, request.user, pk)
-    if confirmed(request):
-        services.site_delete(site=site, by=request.user)
-        messages.success(request, _("The site %(name)s was deleted.") % {"name": site})
-        return redirect("tracking:site_list")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.site_delete(site=site, by=request.user),
+        done=_("The site %(name)s was deleted.") % {"name": site},
+        then="tracking:site_list",
         title=_("Delete the site %(name)s?") % {"name": site},
         text=_(
             "Its key stops working at once, so its pages send nothing more. What they sent "

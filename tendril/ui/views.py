@@ -180,6 +180,26 @@ def confirmed(request: HttpRequest) -> bool:
     return request.method == "POST" and ConfirmForm(request.POST).is_valid()
 
 
+def confirm_then(
+    request: HttpRequest,
+    act: Callable[[], object],
+    *,
+    done: str,
+    then: str,
+    title: str,
+    text: str,
+    button: str,
+    cancel_url: str,
+) -> HttpResponse:
+    """Ask on the confirm page; once confirmed, ``act()`` runs, ``done`` is said, and the
+    browser goes to ``then`` (a URL, or the name of one taking no arguments)."""
+    if confirmed(request):
+        act()
+        messages.success(request, done)
+        return redirect(then)
+    return confirm_page(request, title=title, text=text, button=button, cancel_url=cancel_url)
+
+
 def confirm_page(
     request: HttpRequest, *, title: str, text: str, button: str, cancel_url: str
 ) -> HttpResponse:

@@ -23,7 +23,7 @@ from tendril.contacts.panels import contact_panels
 from tendril.contacts.views.contact_list import owners
 from tendril.contacts.views.timeline import timeline_context
 from tendril.core.errors import DomainError
-from tendril.ui.views import confirm_page, confirmed, found, is_htmx, role_required
+from tendril.ui.views import confirm_then, found, is_htmx, role_required
 
 
 def _consent_rows(contact: Contact) -> list[dict[str, Any]]:
@@ -137,12 +137,11 @@ def contact_personal_data(request: AuthedRequest, pk: int) -> HttpResponse:
 def contact_erase(request: AuthedRequest, pk: int) -> HttpResponse:
     """GDPR erasure, after an explicit confirmation step."""
     contact = found(selectors.contact_get_for, request.user, pk)
-    if confirmed(request):
-        services.contact_erase(contact=contact, by=request.user)
-        messages.success(request, _("The person was erased. Their address will not be mailed."))
-        return redirect("contacts:contact_list")
-    return confirm_page(
+    return confirm_then(
         request,
+        lambda: services.contact_erase(contact=contact, by=request.user),
+        done=_("The person was erased. Their address will not be mailed."),
+        then="contacts:contact_list",
         title=_("Erase %(name)s?") % {"name": contact},
         text=_(
             "This removes the person and their details for good. Their activity stays only "
