@@ -1,28 +1,31 @@
 """Landing pages in the REST API: ``/api/v1/pages``. ``blocks`` is the draft (each block
 ``{"type": ..., <its fields>}``, checked by its type; a refused one is 422 at its path, e.g.
-``blocks[2].url``); publishing copies it to what ``/p/<slug>`` shows."""
+``blocks[2].url``); publishing copies it to what ``/p/<slug>`` shows. Pictures for image blocks
+are uploaded at ``/api/v1/pages/images`` and named by their id in the block (``image``)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tendril.accounts.auth import AuthedRequest, require_marketing
 from tendril.contacts.api import ERRORS
 from tendril.core.pagination import PageParams, page_of
 from tendril.core.schemas import BodySchema
-from tendril.web import landing, selectors
+from tendril.web import images, landing, selectors
 from tendril.web.blocks import MAX_BLOCKS
 from tendril.web.landing_views import public_url
-from tendril.web.models import LandingPage
+from tendril.web.models import LandingPage, PageImage
 from tendril.web.selectors import page_figures
 
 router = Router(tags=["Landing pages"])
 Language = Literal["en", "vi", "th"]
 BLOCKS_HELP = (
     "The draft's blocks, top to bottom: objects with a type (heading, text, image, button, "
-    "form, asset, or one another app registered) and that type's fields."
+    "form, asset, or one another app registered) and that type's fields; an image block "
+    "names an uploaded picture's id (image) or an https address (url)."
 )
 
 
@@ -172,3 +175,46 @@ def page_remove(request: AuthedRequest, page_id: int) -> Status[None]:
     require_marketing(request.auth)
     landing.page_delete(page=selectors.page_get_for(request.auth, page_id), by=request.auth)
     return Status(204, None)
+
+
+class ImageOut(Schema):
+    id: int
+    name: str
+    url: str = Field(description="Its public address, /p/img/<random>.<ext>, which never changes.")
+    content_type: str
+    size: int
+    created_at: str
+
+
+class ImageList(Schema):
+    count: int
+    items: list[ImageOut]
+
+
+def image_out(image: PageImage) -> dict[str, Any]:
+    return {
+        "id": image.pk,
+        "name": image.name,
+        "url": images.image_url(image),
+        "content_type": image.content_type,
+        "size": image.size,
+        "created_at": image.created_at.isoformat(),
+    }
+
+
+@router.get(
+    "/pages/images", response={200: ImageList, **ERRORS}, summary="List pictures for image blocks"
+)
+def image_index(request: AuthedRequest, params: Query[PageParams]) -> dict[str, Any]:
+    return page_of(selectors.image_list(), params, image_out)
+
+
+@router.post(
+    "/pages/images",
+    response={201: ImageOut, **ERRORS},
+    summary="Upload a picture for image blocks (PNG, JPEG, WebP or GIF, at most 5 MB)",
+)
+def image_post(request: AuthedRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
+    require_marketing(request.auth)
+    image = images.image_create(file_name=file.name or "", data=file, by=request.auth)
+    return Status(201, image_out(image))

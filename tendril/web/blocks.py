@@ -57,13 +57,14 @@ from django.utils.translation import gettext_lazy
 from tendril.core.errors import InvalidInput
 from tendril.tracking.services import UTM_KEYS
 from tendril.web.form_render import form_context
-from tendril.web.models import Asset, Form
+from tendril.web.images import image_path_url
+from tendril.web.models import Asset, Form, PageImage
 
 if TYPE_CHECKING:
     from tendril.web.models import LandingPage
 
 Text = str | Promise
-FieldKind = Literal["text", "textarea", "url", "choice", "form", "asset"]
+FieldKind = Literal["text", "textarea", "url", "choice", "form", "asset", "image"]
 MAX_BLOCKS = 100
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -72,7 +73,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 class FieldSpec:
     """One value of a block, as the editor asks for it: ``kind`` is ``text``, ``textarea``,
     ``url`` (an http or https address), ``choice`` (one of ``choices``: (value, label) pairs),
-    ``form`` (one of the forms) or ``asset`` (one of the gated files)."""
+    ``form`` (one of the forms), ``asset`` (one of the gated files) or ``image`` (one of the
+    pictures uploaded for pages; the editor lets the marketer upload one there)."""
 
     name: str
     label: Text
@@ -208,19 +210,18 @@ def _pk(raw: object) -> int | None:
 
 def _value(spec: FieldSpec, raw: object) -> Any:
     """The field's value cleaned by its spec, or BlockProblem."""
-    if spec.kind in ("form", "asset"):
+    if spec.kind in ("form", "asset", "image"):
         if raw in (None, ""):
             if spec.required:
                 raise BlockProblem(spec.name, _("Choose %(field)s.") % {"field": spec.label})
             return None
         pk = _pk(raw)
-        model: type[Form] | type[Asset] = Form if spec.kind == "form" else Asset
-        if pk is None or not model.objects.filter(pk=pk).exists():
-            message = (
-                _("The form chosen no longer exists: choose another.")
-                if spec.kind == "form"
-                else _("The file chosen no longer exists: choose another.")
-            )
+        model, message = {
+            "form": (Form, _("The form chosen no longer exists: choose another.")),
+            "asset": (Asset, _("The file chosen no longer exists: choose another.")),
+            "image": (PageImage, _("The picture chosen no longer exists: choose another.")),
+        }[spec.kind]
+        if pk is None or not model._default_manager.filter(pk=pk).exists():
             raise BlockProblem(spec.name, message)
         return pk
     if spec.kind == "choice" and isinstance(raw, int) and not isinstance(raw, bool):
@@ -369,13 +370,25 @@ def _text(data: dict[str, Any], context: RenderContext) -> str:
 
 
 def _check_image(data: dict[str, Any]) -> dict[str, Any]:
-    if not data["url"].startswith("https://"):
+    if data.get("image") is None and not data["url"]:
+        raise BlockProblem("image", _("Upload a picture, choose one, or give its address."))
+    if data["url"] and not data["url"].startswith("https://"):
         raise BlockProblem("url", _("The image's address must start with https://."))
     return data
 
 
+def _image_src(data: dict[str, Any]) -> str:
+    """An uploaded picture's address on this server, else the https address given."""
+    pk = _pk(data.get("image"))
+    uploaded = PageImage.objects.filter(pk=pk).first() if pk is not None else None
+    return image_path_url(uploaded) if uploaded else str(data.get("url") or "")
+
+
 def _image(data: dict[str, Any], context: RenderContext) -> str:
-    image = format_html('<img src="{}" alt="{}" loading="lazy">', data["url"], data["alt"])
+    src = _image_src(data)
+    if not src:
+        return ""
+    image = format_html('<img src="{}" alt="{}" loading="lazy">', src, data["alt"])
     caption = data.get("caption") or ""
     if caption:
         return format_html("<figure>{}<figcaption>{}</figcaption></figure>", image, caption)
@@ -483,12 +496,17 @@ block_type(
     label=gettext_lazy("Image"),
     fields=[
         FieldSpec(
+            "image",
+            gettext_lazy("Picture"),
+            "image",
+            help=gettext_lazy("Upload a PNG, JPEG, WebP or GIF (at most 5 MB), or choose one."),
+        ),
+        FieldSpec(
             "url",
             gettext_lazy("Image address"),
             "url",
-            required=True,
             max_length=2000,
-            help=gettext_lazy("An https:// address of the picture."),
+            help=gettext_lazy("Or an https:// address of a picture elsewhere."),
         ),
         FieldSpec(
             "alt",
@@ -536,11 +554,15 @@ block_type(
 )
 
 
-def editor_types(forms: Iterable[Form], assets: Iterable[Asset]) -> list[dict[str, Any]]:
+def editor_types(
+    forms: Iterable[Form], assets: Iterable[Asset], images: Iterable[PageImage] = ()
+) -> list[dict[str, Any]]:
     """The registered types as the editor reads them (JSON in its page): each type's name,
-    label and fields; a form or file field lists the forms or files to choose from."""
+    label and fields; a form, file or picture field lists what to choose from (a picture
+    with its address, for the editor's thumbnail)."""
     form_choices = [[str(form.pk), form.name] for form in forms]
     asset_choices = [[str(asset.pk), asset.name] for asset in assets]
+    image_choices = [[str(image.pk), image.name, image_path_url(image)] for image in images]
     described = []
     for kind in block_types():
         fields = []
@@ -550,6 +572,8 @@ def editor_types(forms: Iterable[Form], assets: Iterable[Asset]) -> list[dict[st
                 item["choices"] = form_choices
             elif spec.kind == "asset":
                 item["choices"] = asset_choices
+            elif spec.kind == "image":
+                item["choices"] = image_choices
             fields.append(item)
         described.append({"name": kind.name, "label": str(kind.label), "fields": fields})
     return described

@@ -22,7 +22,7 @@ from babel.dates import format_skeleton
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -35,7 +35,7 @@ from tendril.core.errors import DomainError
 from tendril.tracking.services import VISITOR
 from tendril.tracking.visits import client_ip
 from tendril.ui.views import confirm_page, confirmed, form_error, found, paginate, role_required
-from tendril.web import blocks, landing, selectors
+from tendril.web import blocks, images, landing, selectors
 from tendril.web.forms import LANGUAGE_LABELS, PageSettings
 from tendril.web.models import LandingPage
 from tendril.web.selectors import page_figures
@@ -155,6 +155,23 @@ def landing_page(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD"])
+def page_image(request: HttpRequest, stored: str, extension: str) -> FileResponse:
+    """A picture uploaded for image blocks: public under its unguessable address, which never
+    changes (so cached for a year), its type from its bytes and never sniffed, and a policy
+    that runs nothing should a browser open it as a document."""
+    opened = images.image_open(stored=stored, extension=extension)
+    if opened is None:
+        raise Http404
+    image, data = opened
+    response = FileResponse(data, content_type=image.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
 @login_required
 def page_preview(request: AuthedRequest, pk: int) -> HttpResponse:
     page = found(selectors.page_get_for, request.user, pk)
@@ -260,15 +277,22 @@ def _editor(
         "landing": page,
         "settings_form": settings_form,
         "editor": {
-            "types": blocks.editor_types(selectors.form_list(), selectors.asset_list()),
+            "types": blocks.editor_types(
+                selectors.form_list(), selectors.asset_list(), selectors.image_list()
+            ),
             "blocks": draft if isinstance(draft, list) else [],
             "errors": by_block,
+            # The image field uploads through the API with the session (and its CSRF token).
+            "upload_url": "/api/v1/pages/images",
             "labels": {
                 "block": _("Block %(n)s"),
                 "up": _("Move up"),
                 "down": _("Move down"),
                 "remove": _("Delete block"),
                 "unknown": _("Unknown"),
+                "upload": _("Upload a picture"),
+                "uploading": _("Uploading…"),
+                "upload_failed": _("The picture could not be uploaded: try again."),
             },
         },
         "general_problems": general,

@@ -1,7 +1,7 @@
 """Web forms: what a form asks (its fields, mapped to contact fields), what it promises (the
 consent text), and each submission that asked for consent by double opt-in until it is
-confirmed. Landing pages: their blocks (a draft and what is published) and each visitor of a
-page, with when they converted."""
+confirmed. Landing pages: their blocks (a draft and what is published), the pictures uploaded
+for them, and each visitor of a page, with when they converted."""
 
 from __future__ import annotations
 
@@ -139,3 +139,21 @@ class LandingVisit(models.Model):
             models.UniqueConstraint(fields=["page", "visitor_id"], name="web_landing_visit_once")
         ]
         indexes = [models.Index(fields=["page", "first_seen"], name="web_landing_visit_day")]
+
+
+class PageImage(models.Model):
+    """A picture uploaded for landing pages' image blocks. Unlike a gated file it is public:
+    served at ``/p/img/<stored>.<ext>``, an address nobody can guess but that never changes."""
+
+    name = models.CharField(max_length=255)  # the uploaded file's name, to recognise it by
+    content_type = models.CharField(max_length=20)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    stored = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,7 +19,7 @@ from tendril.core import clock
 from tendril.core.errors import first_or_not_found
 from tendril.core.models import Event
 from tendril.web.blocks import blocks_references
-from tendril.web.models import Asset, Form, LandingPage
+from tendril.web.models import Asset, Form, LandingPage, PageImage
 
 
 def form_list() -> QuerySet[Form]:
@@ -88,6 +88,12 @@ def asset_get_for(viewer: Caller, asset_id: int) -> Asset:
     return first_or_not_found(
         Asset.objects.filter(pk=asset_id), _("There is no file %(id)s.") % {"id": asset_id}
     )
+
+
+def image_list() -> QuerySet[PageImage]:
+    """The pictures uploaded for image blocks, newest first (the editor offers the latest
+    upload on top)."""
+    return PageImage.objects.order_by("-created_at", "-pk")
 
 
 # --- landing pages -----------------------------------------------------------------------------

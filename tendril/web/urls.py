@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tendril.web import landing_views, public, views
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("a/<str:token>", public.asset_download, name="asset_download"),
     path("f/<str:key>/embed.js", public.embed_js, name="form_embed"),
     path("f/<str:key>", public.form_page, name="form_page"),
+    re_path(
+        r"^p/img/(?P<stored>[0-9a-f]{32})\.(?P<extension>png|jpg|gif|webp)$",
+        landing_views.page_image,
+        name="page_image",
+    ),
     path("p/<slug:slug>", landing_views.landing_page, name="landing_page"),
     # Screens (signed-in users): the form builder.
     path("forms/", views.form_list, name="form_list"),

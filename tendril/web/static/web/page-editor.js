@@ -2,7 +2,8 @@
 // and fields), the draft's blocks and the server's messages per block from the JSON block
 // #page-editor-data (never executed, so no inline script), draws one card per block (add, edit,
 // move up and down, delete), and on submit writes the blocks as JSON into the hidden input
-// "blocks". The server checks everything again and sends the page back with its messages on the
+// "blocks". A picture field uploads the chosen file at once (the API, with the page's CSRF
+// token) and then chooses it. The server checks everything again and sends the page back with its messages on the
 // blocks they concern; a type another app registers appears here with no change to this file.
 (function () {
   "use strict";
@@ -39,7 +40,81 @@
     return node;
   }
 
+  function csrfToken() {
+    var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    return input ? input.value : "";
+  }
+
+  // An uploaded picture: a list of the pictures already uploaded, a thumbnail of the chosen
+  // one, and a file input that uploads at once through the API and chooses what it uploaded.
+  function imageInput(spec, block, id) {
+    var wrap = el("div", { "class": "image-picker" });
+    var input = el("select", { id: id });
+    input.appendChild(el("option", { value: "" }, "—"));
+    spec.choices.forEach(function (choice) {
+      input.appendChild(el("option", { value: choice[0], "data-url": choice[2] || "" }, choice[1]));
+    });
+    var value = block.values[spec.name];
+    input.value = value == null ? "" : String(value);
+    input.setAttribute("data-field", spec.name);
+    var thumb = el("img", { "class": "image-thumb", alt: "" });
+    function showThumb() {
+      var chosen = input.options[input.selectedIndex];
+      var url = chosen ? chosen.getAttribute("data-url") : "";
+      thumb.hidden = !url;
+      if (url) thumb.src = url;
+    }
+    input.addEventListener("change", function () {
+      block.values[spec.name] = read(spec, input);
+      showThumb();
+    });
+    var file = el("input", {
+      type: "file", id: id + "-upload", accept: "image/png,image/jpeg,image/webp,image/gif",
+      "data-upload": spec.name
+    });
+    var label = el("label", { "for": id + "-upload", "class": "small" }, labels.upload);
+    var status = el("p", { "class": "small muted", role: "status" });
+    file.addEventListener("change", function () {
+      if (!file.files.length) return;
+      var body = new FormData();
+      body.append("file", file.files[0]);
+      status.textContent = labels.uploading;
+      status.className = "small muted";
+      fetch(data.upload_url, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() }
+      }).then(function (response) {
+        return response.json().then(function (answer) { return [response.ok, answer]; });
+      }).then(function (result) {
+        var answer = result[1];
+        if (!result[0]) throw new Error(answer.detail || labels.upload_failed);
+        // Every picture field (this one and the other blocks') may now choose it.
+        data.types.forEach(function (type) {
+          type.fields.forEach(function (other) {
+            if (other.kind === "image") other.choices.unshift([String(answer.id), answer.name, answer.url]);
+          });
+        });
+        block.values[spec.name] = answer.id;
+        draw();
+        var chosen = document.getElementById(id);
+        if (chosen) chosen.focus();
+      }).catch(function (problem) {
+        status.textContent = problem && problem.message ? problem.message : labels.upload_failed;
+        status.className = "small errorlist";
+        file.value = "";
+      });
+    });
+    wrap.appendChild(input);
+    wrap.appendChild(thumb);
+    wrap.appendChild(label);
+    wrap.appendChild(file);
+    wrap.appendChild(status);
+    showThumb();
+    return wrap;
+  }
+
   function fieldInput(spec, block, id) {
+    if (spec.kind === "image") return imageInput(spec, block, id);
     var value = block.values[spec.name];
     var input;
     if (spec.kind === "textarea") {
@@ -68,7 +143,7 @@
   }
 
   function read(spec, input) {
-    if (spec.kind === "form" || spec.kind === "asset") {
+    if (spec.kind === "form" || spec.kind === "asset" || spec.kind === "image") {
       return input.value === "" ? null : parseInt(input.value, 10);
     }
     return input.value;
@@ -135,7 +210,8 @@
     if (!type) return;
     var values = { type: type.name };
     type.fields.forEach(function (spec) {
-      values[spec.name] = spec.kind === "form" || spec.kind === "asset" ? null : (spec.default || "");
+      values[spec.name] = spec.kind === "form" || spec.kind === "asset" || spec.kind === "image"
+        ? null : (spec.default || "");
     });
     blocks.push({ values: values, errors: {} });
     draw();
