@@ -1,13 +1,15 @@
 """Landing pages in a real browser: a marketer opens Forms & pages → Landing pages, builds a
-page in the block editor (heading, text, button and form blocks; a button without a proper
-link is refused on its block first, the others keep what was typed), previews it (marked
-Preview, its form sends nothing), publishes it; an anonymous visitor opens /p/<slug>, sends
-its form and is thanked on the page; the page's screen and the list then count 1 visitor and
+page in the block editor (heading, text, button, form and image blocks, the image uploaded from
+the editor; a button without a proper link is refused on its block first, the others keep what
+was typed), previews it (marked Preview, its form sends nothing), publishes it; an anonymous
+visitor opens /p/<slug>, sees the uploaded picture, sends its form and is thanked on the page,
+and refreshing it sends nothing again; the page's screen and the list then count 1 visitor and
 1 conversion (100%). Every page runs under its Content-Security-Policy: a refused script or
 style is a console error, which fails the test."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,16 +20,24 @@ from playwright.sync_api import Browser, Page, expect
 from tendril.accounts.models import User
 from tendril.contacts.models import Contact
 from tendril.core.models import Event
-from tendril.web.models import LandingPage, LandingVisit
+from tendril.web.models import LandingPage, LandingVisit, PageImage
 from tendril.web.services import form_create
 from tests.browser.shop import PERSON
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp")
+# A real 4x4 PNG: the visitor's browser must be able to draw it.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGNQaDgARwzEcQAyUhYB52C8wAAAAABJRU5ErkJggg=="
+)
 
 
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"pages-{name}.png"), full_page=True)
+
+
+def webfix_shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"webfix-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -93,6 +103,16 @@ def test_a_marketer_builds_previews_and_publishes_a_page_that_converts_a_visitor
     # The button goes above the form.
     block(page, 3).get_by_role("button", name="Move up").click()
     expect(block(page, 2).get_by_label("Label")).to_have_value("See the agenda")
+    # A picture uploaded from the editor, and chosen at once.
+    add_block(page, "Image")
+    block(page, 4).locator('input[type="file"]').set_input_files(
+        {"name": "cover.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    picture = block(page, 4).get_by_label("Picture", exact=True)
+    expect(picture.locator("option:checked")).to_have_text("cover.png")
+    expect(block(page, 4).locator("img.image-thumb")).to_be_visible()
+    block(page, 4).get_by_label("Description").fill("Spring cover")
+    webfix_shot(page, "editor-image")
     page.get_by_role("button", name="Save draft").click()
 
     expect(block(page, 2)).to_contain_text(
@@ -130,6 +150,9 @@ def test_a_marketer_builds_previews_and_publishes_a_page_that_converts_a_visitor
         "href", "https://example.com/agenda"
     )
     shot(visitor, "public")
+    cover = visitor.get_by_role("img", name="Spring cover")
+    expect(cover).to_have_attribute("src", f"/p/img/{PageImage.objects.get().stored}.png")
+    assert cover.evaluate("img => img.complete && img.naturalWidth") == 4
     visitor.get_by_label("Work email").fill("minh@brightloop.vn")
     visitor.get_by_label("First name").fill("Minh")
     visitor.wait_for_timeout(2100)  # a person takes a moment: faster is a robot
@@ -137,6 +160,12 @@ def test_a_marketer_builds_previews_and_publishes_a_page_that_converts_a_visitor
     expect(visitor.get_by_role("status")).to_have_text("See you at the webinar!")
     expect(visitor.get_by_role("heading", name="Spring webinar")).to_be_visible()
     shot(visitor, "public-thanks")
+    assert "?sent=" in visitor.url
+    # Refreshing the thank-you sends nothing again (post/redirect/get).
+    visitor.reload()
+    expect(visitor.get_by_role("status")).to_have_text("See you at the webinar!")
+    webfix_shot(visitor, "public-thanks-refreshed")
+    assert Event.objects.filter(type="form_submit").count() == 1
     cookie = next(c for c in visitor_context.cookies() if c["name"] == "tendril_vid")
     visitor_context.close()
     assert problems == []
