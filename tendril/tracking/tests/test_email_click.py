@@ -51,7 +51,8 @@ def test_a_click_is_recorded_and_lands_on_the_signed_address_with_the_contacts_t
 
 def test_a_changed_link_gets_400_and_leads_nowhere(client: Client) -> None:
     path = identity.click_url(contact_id=ContactFactory().pk, url=f"{SHOP}/")
-    response = _click(client, path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB"))
+    # A character of the signature changed (not the last: its low bits are base64 padding).
+    response = _click(client, path[:-5] + ("A" if path[-5] != "A" else "B") + path[-4:])
     assert response.status_code == 400
     assert "Location" not in response
     assert _click(client, "/t/c/not-a-token").status_code == 400
@@ -117,7 +118,8 @@ def test_a_forged_or_old_token_identifies_no_one_and_the_hit_is_still_stored(
 ) -> None:
     site = site_create(data={"name": "Shop", "domains": ["shop.example.com"]}, by=None)
     contact = ContactFactory()
-    forged = identity.contact_token(contact.pk)[:-2] + "xx"
+    token = identity.contact_token(contact.pk)
+    forged = token[:-5] + ("x" if token[-5] != "x" else "y") + token[-4:]
     assert _hit(client, site.key, c=forged).status_code == 204
     with time_machine.travel(timedelta(days=-31), tick=False):
         old = identity.contact_token(contact.pk)

@@ -83,7 +83,9 @@ def test_the_thank_you_page_shows_the_download_link(client: Client, tmp_path: An
 def test_tampered_expired_and_dead_links_are_refused(client: Client) -> None:
     asset = assets.asset_create(name="Ebook", file_name="ebook.pdf", data=open_bytes(PDF), by=None)
     token = assets.download_token(asset, contact_id=1, visitor="")
-    assert client.get(f"/a/{token[:-2]}xx").status_code == 400
+    # A character of the signature changed (not the last: its low bits are base64 padding).
+    tampered = token[:-5] + ("x" if token[-5] != "x" else "y") + token[-4:]
+    assert client.get(f"/a/{tampered}").status_code == 400
     with time_machine.travel(clock.now() + timedelta(days=2)):
         assert client.get(f"/a/{token}").status_code == 400
     assets.asset_path(asset).unlink()
