@@ -27,6 +27,7 @@ from tendril.contacts.api_events import router as events_router
 from tendril.contacts.cleaning import storable_check
 from tendril.core.errors import DomainError, InvalidInput, MalformedInput
 from tendril.lifecycle.api import router as lifecycle_router
+from tendril.messaging.api import router as messaging_router
 from tendril.notifications.api import router as notifications_router
 from tendril.personalisation.api import router as personalisation_router
 from tendril.personas.api import router as personas_router
@@ -203,4 +204,5 @@ api.add_router("/v1", preferences_router)
 api.add_router("/v1", tracking_router)
 api.add_router("/v1", personalisation_router)
 api.add_router("/v1", web_router)
+api.add_router("/v1", messaging_router)
 api.add_router("/v1/notifications", notifications_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tendril.web",
     "tendril.preferences",
     "tendril.personalisation",
+    "tendril.messaging",
     "tendril.ui",
     "axes",
 ]

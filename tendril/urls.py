@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("tendril.web.urls")),
     path("", include("tendril.preferences.urls")),
     path("", include("tendril.personalisation.urls")),
+    path("", include("tendril.messaging.urls")),
     path("", include("tendril.notifications.urls")),
 ]

@@ -108,7 +108,9 @@ PAGES = [
     ("/personalisation/slots/new/", MARKETING),
     ("/personalisation/popups/", MARKETING),
     ("/personalisation/popups/new/", MARKETING),
-    *((f"/coming/{key}/", EVERYONE) for key in ("emails", "journeys", "sales", "reports")),
+    ("/emails/", EVERYONE),
+    ("/emails/new/", MARKETING),
+    *((f"/coming/{key}/", EVERYONE) for key in ("journeys", "sales", "reports")),
 ]
 
 MENU = [

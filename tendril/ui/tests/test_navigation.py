@@ -16,9 +16,9 @@ from tendril.ui.navigation import nav_entry, nav_items, settings_entry
 
 pytestmark = pytest.mark.django_db
 
-# Segments, scoring and forms (web) have their apps now (their navigation.py).
+# Segments, scoring, forms (web) and emails (messaging) have their apps now (their
+# navigation.py).
 COMING = {
-    "emails": "subject lines",
     "journeys": "multi-step",
     "sales": "hot leads",
     "reports": "funnel",
