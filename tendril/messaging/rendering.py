@@ -1,7 +1,8 @@
 """Personalising an email for one contact: the subject, HTML and text templates run in Jinja2's
-``SandboxedEnvironment`` (marketers write them; they must never reach the server's internals),
-the HTML with autoescape on (a contact named ``<script>`` stays text), its CSS inlined by
-css-inline, and a plain-text part made from the HTML when the email has none (htmltext.py).
+sandbox, ``ImmutableSandboxedEnvironment`` (marketers write them; they must never reach the
+server's internals nor change what they are given), the HTML with autoescape on (a contact
+named ``<script>`` stays text), its CSS inlined by css-inline, and a plain-text part made from
+the HTML when the email has none (htmltext.py).
 
 Two moments matter:
 - saving (``template_check``): a syntax error, an unknown filter or test, and any reach for an
@@ -21,7 +22,9 @@ instance would offer its ``delete()`` and ``save()`` to the template.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from types import TracebackType
@@ -29,9 +32,9 @@ from typing import Any
 
 import css_inline
 from django.utils.translation import gettext as _
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from tendril.contacts.models import Contact
 from tendril.contacts.selectors import grade_for
@@ -52,15 +55,99 @@ class RenderFailed(DomainError):
     status = 422
 
 
+# What one template may cost. The sandbox keeps a template from the server's internals, not from
+# looping or allocating: a marketer's slip (or a hostile template) must not hold the save or a
+# sending worker for long, nor fill its memory.
+MAX_SECONDS = 2.0
+MAX_OUTPUT = 2_000_000  # characters of one rendered part, and of any string or list it makes
+MAX_RANGE = 10_000
+MAX_POWER = 64
+_deadline: ContextVar[float] = ContextVar("tendril_template_deadline", default=0.0)
+# A printf width or precision of seven digits or more, or taken from an argument (``%*s``).
+HUGE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{7,}|\*)|%[-+ #0]*\d*\.(?:\d{7,}|\*)")
+
+
+class TooCostly(SecurityError):
+    """A template that runs too long or makes too much: refused like a sandbox escape."""
+
+
+def _too_costly() -> TooCostly:
+    return TooCostly(_("it takes too long or makes too much to personalise."))
+
+
+def _check_time() -> None:
+    deadline = _deadline.get()
+    if deadline and time.monotonic() > deadline:
+        raise _too_costly()
+
+
+def _check_size(*values: object) -> None:
+    """Refuse a number that would make a string, a list or a padding past ``MAX_OUTPUT``, and
+    a printf format that asks for a huge width."""
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT:
+            raise _too_costly()
+        if isinstance(value, str) and HUGE_FORMAT.search(value):
+            raise _too_costly()
+
+
+def _range(*args: int) -> range:
+    _check_time()
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise _too_costly()
+    return numbers
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox (a template cannot change the lists and dicts it is given:
+    the sample person's context is shared by every check) with a budget: ``range`` capped, the
+    clock checked at each call and loop, ``*``, ``**`` and ``%`` kept to sizes an email needs."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _check_time()
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+            raise _too_costly()
+        if operator == "*":
+            for items, times in ((left, right), (right, left)):
+                sized = isinstance(items, str | list | tuple) and isinstance(times, int)
+                if sized and len(items) * times > MAX_OUTPUT:
+                    raise _too_costly()
+        if operator == "%":
+            _check_size(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_time()
+        _check_size(*args, *kwargs.values())
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _sized_filter(real: Callable[..., Any]) -> Callable[..., Any]:
+    # Jinja2 runs filters of constants while compiling: the check must hold there too.
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _check_time()
+        _check_size(*args, *kwargs.values())
+        return real(*args, **kwargs)
+
+    checked.__name__ = getattr(real, "__name__", "filter")
+    return checked
+
+
 def _environment(*, autoescape: bool) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=autoescape, keep_trailing_newline=True)
+    env = _Sandbox(autoescape=autoescape, keep_trailing_newline=True)
     # Jinja2's demo helpers have no use in an email and only widen what a template reaches.
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
+    env.globals["range"] = _range
+    # The filters that pad or format to a width a template gives.
+    for name in ("center", "indent", "format"):
+        env.filters[name] = _sized_filter(env.filters[name])
     return env
 
 
-# The subject and text are not HTML: escaping there would print "&amp;" to the reader.
 HTML_ENV = _environment(autoescape=True)
 TEXT_ENV = _environment(autoescape=False)
 
@@ -80,7 +167,9 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 def _line_error(field: str, line: int | None, message: str) -> InvalidInput:
-    text = _("Line %(line)s: %(message)s") % {"line": line, "message": message} if line else message
+    if not line:  # the message stands alone: a sentence
+        return InvalidInput(message[:1].upper() + message[1:], field=field)
+    text = _("Line %(line)s: %(message)s") % {"line": line, "message": message}
     return InvalidInput(text, field=field)
 
 
@@ -139,11 +228,13 @@ def template_check(source: str, *, field: str) -> None:
     # What only running shows (a format string reaching for internals, say): run it for a made-up
     # contact. Other runtime errors depend on the real contact's data and are left to sending.
     try:
-        template.render(SAMPLE_CONTEXT)
+        _budgeted(template, SAMPLE_CONTEXT)
     except SecurityError as exc:
-        raise _line_error(
-            field, _template_line(exc.__traceback__), _("this is not allowed in an email template.")
-        ) from None
+        if isinstance(exc, TooCostly):
+            message = str(exc)
+        else:
+            message = _("this is not allowed in an email template.")
+        raise _line_error(field, _template_line(exc.__traceback__), message) from None
     except Exception:  # only the sandbox's refusals block a save
         pass
 
@@ -265,9 +356,26 @@ class RenderedEmail:
     text: str
 
 
+def _budgeted(template: Template, context: Mapping[str, Any]) -> str:
+    """The template's output, stopped (TooCostly) past ``MAX_SECONDS`` or ``MAX_OUTPUT``."""
+    token = _deadline.set(time.monotonic() + MAX_SECONDS)
+    try:
+        parts: list[str] = []
+        size = 0
+        for part in template.generate(context):
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise _too_costly()
+            _check_time()
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        _deadline.reset(token)
+
+
 def _run(source: str, field: str, context: Mapping[str, Any], email_name: str) -> str:
     try:
-        return _env(field).from_string(source).render(context)
+        return _budgeted(_env(field).from_string(source), context)
     except Exception as exc:  # any error: a template never takes a worker down
         line = _template_line(exc.__traceback__)
         where = field

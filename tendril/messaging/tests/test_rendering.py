@@ -6,6 +6,8 @@ reported naming the email."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tendril.contacts.companies import company_create
@@ -14,7 +16,7 @@ from tendril.contacts.services import contact_create
 from tendril.core import clock
 from tendril.core.errors import InvalidInput
 from tendril.messaging.models import Email
-from tendril.messaging.rendering import RenderFailed
+from tendril.messaging.rendering import MAX_SECONDS, RenderFailed
 from tendril.messaging.services import email_create, email_render
 from tendril.preferences.links import preference_url, unsubscribe_url
 from tendril.segments.models import SegmentMember
@@ -186,6 +188,9 @@ def test_template_errors_are_refused_at_save_with_their_line(
         ("{{ namespace.__init__.__globals__ }}", 1),
         ("\n{{ '{0.__class__}'.format(contact) }}", 2),
         ("{% set f = contact.in_segment %}\n{{ f.__globals__ }}", 2),
+        # The context cannot be changed from a template (it is shared by every check).
+        ("a\n{{ contact.fields.update({'plan': 'x'}) }}", 2),
+        ("{{ contact.fields.clear() }}", 1),
     ],
 )
 def test_sandbox_escapes_are_refused_at_save_with_their_line(source: str, line: int) -> None:
@@ -195,6 +200,35 @@ def test_sandbox_escapes_are_refused_at_save_with_their_line(source: str, line: 
     assert error.value.field == "html"
     assert error.value.message.startswith(f"Line {line}:"), error.value.message
     assert not Email.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}",
+        "{% for i in range(10**9) %}x{% endfor %}",
+        "{{ 'x' * 1000000000 }}",
+        "{{ ['x'] * 1000000000 }}",
+        "{{ 2 ** 100000000 }}",
+        "{{ 'x'|center(1000000000) }}",
+        "{{ 'x'.ljust(1000000000) }}",
+        "{{ '%999999999s'|format('x') }}",
+        "{{ '%*s' % (999999999, 'x') }}",
+        "{% for i in range(9999) %}{{ 'x' * 999 }}{% endfor %}",
+    ],
+)
+def test_templates_that_loop_or_allocate_too_much_are_refused_at_save(source: str) -> None:
+    started = time.monotonic()
+
+    with pytest.raises(InvalidInput) as error:
+        make(html="<p>Hi</p>\n" + source)
+
+    assert error.value.field == "html"
+    # A part that grows too big is only seen at its end: no line to name then.
+    assert error.value.message.startswith(
+        ("Line 2: it takes too long or makes too much", "It takes too long or makes too much")
+    )
+    assert time.monotonic() - started < MAX_SECONDS + 3
 
 
 def test_a_template_that_fails_for_one_contact_names_the_email() -> None:
