@@ -41,6 +41,9 @@ def _post(client: Any, path: str, body: Any, method: str = "post") -> Any:
         ("/api/v1/events", {"contact_id": True, "type": "custom:x"}, "contact_id"),
         ("/api/v1/custom-fields", {"label": 5, "type": "text"}, "label"),
         ("/api/v1/apikeys", {"name": True, "role": "sales"}, "name"),
+        ("/api/v1/emails", {"name": 5, "subject": "Hi", "html": "x"}, "name"),
+        ("/api/v1/emails", {"name": "N", "subject": "Hi", "html": ["x"]}, "html"),
+        ("/api/v1/emails", {"name": "N", "subject": "Hi", "html": "x", "language": 1}, "language"),
     ],
 )
 def test_a_value_of_the_wrong_json_type_is_422_naming_the_field(admin_api, path, body, field):
