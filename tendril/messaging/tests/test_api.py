@@ -163,3 +163,24 @@ def test_sales_reps_read_emails_but_cannot_write_or_send(
     assert test.status_code == 403
     assert not smtp.messages
     assert Email.objects.get().name == BODY["name"]
+
+
+def test_a_template_that_fails_for_the_chosen_contact_is_422_naming_the_email(
+    marketer_api: Client, smtp: MailServer
+) -> None:
+    body = {"name": "Budget", "subject": "x", "html": "<p>{{ 100 // contact.score }}</p>"}
+    email_id = send(marketer_api, "/api/v1/emails", body).json()["id"]
+    contact = contact_create(data={"email": "zero@example.com"}, by=None)  # score 0
+
+    preview = send(marketer_api, f"/api/v1/emails/{email_id}/preview", {"contact": contact.pk})
+    test = send(
+        marketer_api, f"/api/v1/emails/{email_id}/test", {"to": "me@x.io", "contact": contact.pk}
+    )
+
+    for response in (preview, test):
+        assert response.status_code == 422
+        assert response.json()["field"] == "html"
+        assert (
+            "“Budget” could not be personalised (line 1 of the html)" in response.json()["detail"]
+        )
+    assert not smtp.messages

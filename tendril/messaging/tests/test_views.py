@@ -186,3 +186,24 @@ def test_sales_reps_read_and_preview_but_cannot_write_or_send(
     assert client.post(f"/emails/{email.pk}/test/", {"to": "me@example.com"}).status_code == 403
     assert client.post(f"/emails/{email.pk}/delete/", {"confirm": "yes"}).status_code == 403
     assert Email.objects.count() == 1 and not smtp.messages
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("vi", ["Email mới", "Các email marketing của bạn"]), ("th", ["อีเมลใหม่", "อีเมลการตลาด"])],
+)
+def test_the_screens_read_vietnamese_and_thai(
+    marketer: User, email: Email, language: str, words: list[str]
+) -> None:
+    marketer.language = language
+    marketer.save(update_fields=["language"])
+    client = signed_in(marketer)
+
+    listed = client.get("/emails/").text
+    editor = client.get("/emails/new/?starter=welcome-th").text
+    detail = client.get(f"/emails/{email.pk}/").text
+
+    assert all(word in listed for word in words)
+    assert "ยินดีต้อนรับ" in editor
+    test_word = {"vi": "Gửi thư thử", "th": "ส่งอีเมลทดสอบ"}[language]
+    assert test_word in detail
