@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import TracebackType
 from typing import Any
 
@@ -373,9 +373,15 @@ def _budgeted(template: Template, context: Mapping[str, Any]) -> str:
         _deadline.reset(token)
 
 
+@lru_cache(maxsize=256)
+def _compiled(field: str, source: str) -> Template:
+    """Compiling costs more than running: an email sent to many people compiles once."""
+    return _env(field).from_string(source)
+
+
 def _run(source: str, field: str, context: Mapping[str, Any], email_name: str) -> str:
     try:
-        return _budgeted(_env(field).from_string(source), context)
+        return _budgeted(_compiled(field, source), context)
     except Exception as exc:  # any error: a template never takes a worker down
         line = _template_line(exc.__traceback__)
         where = field
