@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -62,6 +62,8 @@ MAX_SECONDS = 2.0
 MAX_OUTPUT = 2_000_000  # characters of one rendered part, and of any string or list it makes
 MAX_RANGE = 10_000
 MAX_POWER = 64
+# The name every loop's items pass through (see ``_Sandbox._parse``).
+LOOP_GUARD = "tendril_loop"
 _deadline: ContextVar[float] = ContextVar("tendril_template_deadline", default=0.0)
 # A printf width or precision of seven digits or more, or taken from an argument (``%*s``).
 HUGE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{7,}|\*)|%[-+ #0]*\d*\.(?:\d{7,}|\*)")
@@ -91,6 +93,13 @@ def _check_size(*values: object) -> None:
             raise _too_costly()
 
 
+def _guarded(items: Iterable[Any]) -> Iterator[Any]:
+    for count, item in enumerate(items):
+        if not count % 256:
+            _check_time()
+        yield item
+
+
 def _range(*args: int) -> range:
     _check_time()
     numbers = range(*args)
@@ -105,6 +114,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     clock checked at each call and loop, ``*``, ``**`` and ``%`` kept to sizes an email needs."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """Every ``{% for %}`` iterates through ``LOOP_GUARD``, which checks the clock as it
+        goes: a loop over a long string or list calls nothing the other checks would see."""
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            guard = nodes.Name(LOOP_GUARD, "load", lineno=loop.lineno)
+            loop.iter = nodes.Call(guard, [loop.iter], [], None, None, lineno=loop.lineno)
+        return tree
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _check_time()
@@ -142,6 +160,7 @@ def _environment(*, autoescape: bool) -> SandboxedEnvironment:
     for name in ("lipsum", "cycler", "joiner"):
         env.globals.pop(name, None)
     env.globals["range"] = _range
+    env.globals[LOOP_GUARD] = _guarded
     # The filters that pad or format to a width a template gives.
     for name in ("center", "indent", "format"):
         env.filters[name] = _sized_filter(env.filters[name])

@@ -215,6 +215,9 @@ def test_sandbox_escapes_are_refused_at_save_with_their_line(source: str, line: 
         "{{ '%999999999s'|format('x') }}",
         "{{ '%*s' % (999999999, 'x') }}",
         "{% for i in range(9999) %}{{ 'x' * 999 }}{% endfor %}",
+        # No call, no range: only the loops' own guard sees these.
+        "{% for a in '" + "a" * 20000 + "' %}{% for b in '" + "b" * 20000 + "' %}{% endfor %}"
+        "{% endfor %}",
     ],
 )
 def test_templates_that_loop_or_allocate_too_much_are_refused_at_save(source: str) -> None:
@@ -229,6 +232,17 @@ def test_templates_that_loop_or_allocate_too_much_are_refused_at_save(source: st
         ("Line 2: it takes too long or makes too much", "It takes too long or makes too much")
     )
     assert time.monotonic() - started < MAX_SECONDS + 3
+
+
+def test_loops_still_know_their_length_index_and_else() -> None:
+    email = make(
+        html="{% for s in contact.segments %}x{% else %}none{% endfor %}|"
+        "{% for c in ['a', 'b', 'c'] %}{{ loop.index }}/{{ loop.length }}"
+        "{% if loop.last %}.{% endif %}{% endfor %}|"
+        "{% for k, v in {'a': 1}.items() %}{{ k }}={{ v }}{% endfor %}"
+    )
+
+    assert email_render(email=email, contact=None).html == "none|1/32/33/3.|a=1"
 
 
 def test_a_template_that_fails_for_one_contact_names_the_email() -> None:
