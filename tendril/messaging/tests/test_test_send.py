@@ -5,6 +5,8 @@ the installation's. A server that refuses the address or is down is a plain erro
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -142,3 +144,22 @@ def test_a_bad_address_is_refused_before_sending(
 
     assert error.value.field == "to"
     assert not smtp.messages
+
+
+def test_a_mail_server_that_never_answers_is_a_plain_error_after_the_timeout(
+    settings: Any, email: Email, marketer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A port that takes the connection (the kernel's backlog) and never says hello.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    monkeypatch.setattr("tendril.messaging.services.SMTP_TIMEOUT", 1)
+    with mail_server(settings, up=False):
+        settings.EMAIL_PORT = silent.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(MailServerFailed) as error:
+            email_test_send(email=email, to="me@brightloop.vn", by=marketer)
+    silent.close()
+
+    assert "could not be reached" in error.value.message
+    assert time.monotonic() - started < 5
