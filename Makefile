@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 BROKER_TEST_URL ?= redis://127.0.0.1:6379/0
+# Test processes side by side (pytest-xdist); each has its own SQLite file or PostgreSQL database.
+TEST_WORKERS ?= 2
 STATIC_BUILD := tendril/ui/static/build/.built
 
 .PHONY: run test test-sqlite test-services lint fmt bench chromium static install clean messages
@@ -46,12 +48,12 @@ test: $(VENV)/.test $(STATIC_BUILD) chromium
 	$(MAKE) --no-print-directory test-services
 
 test-sqlite:
-	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -q
+	env -u DATABASE_URL -u BROKER_URL $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # The same suite on PostgreSQL and Redis when they answer; under CI=true a missing one fails.
 test-services:
 	@if $(BIN)/python tests/services_up.py "$(PG_TEST_URL)" "$(BROKER_TEST_URL)"; then \
-	  DATABASE_URL=$(PG_TEST_URL) BROKER_URL=$(BROKER_TEST_URL) $(BIN)/pytest -q -m "not browser"; \
+	  DATABASE_URL=$(PG_TEST_URL) BROKER_URL=$(BROKER_TEST_URL) $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI: PostgreSQL and Redis must answer for the services run"; exit 1; \
 	else \
