@@ -238,8 +238,11 @@ def form_create(*, data: Mapping[str, Any], by: Actor) -> Form:
 @transaction.atomic
 def form_update(*, form: Form, data: Mapping[str, Any], by: Actor) -> Form:
     form = Form.objects.select_for_update().get(pk=form.pk)
+    given = form.asset_id
     for name, value in _form_values(data, form_id=form.pk).items():
         setattr(form, name, value)
+    if given is not None and form.asset_id != given:
+        _file_still_offered(form, given)
     _opt_in_check(form)
     form.updated_at = clock.now()
     try:
@@ -257,6 +260,29 @@ def form_update(*, form: Form, data: Mapping[str, Any], by: Actor) -> Form:
         detail={"name": form.name},
     )
     return form
+
+
+def _file_still_offered(form: Form, asset_id: int) -> None:
+    """A form that stops giving its file: refused while a landing page's file block shows that
+    file through this form (no other form gives it), or the block would quietly show nothing."""
+    # Imported here, as in form_delete: the selectors read the blocks.
+    from tendril.web.selectors import pages_using
+
+    if Form.objects.filter(asset_id=asset_id).exclude(pk=form.pk).exists():
+        return
+    asset = Asset.objects.filter(pk=asset_id).first()
+    pages = pages_using(asset=asset) if asset is not None else []
+    if pages:
+        raise Conflict(
+            ngettext(
+                "The landing page %(pages)s offers this form's file: take the file off the page "
+                "first.",
+                "The landing pages %(pages)s offer this form's file: take the file off them first.",
+                len(pages),
+            )
+            % {"pages": _page_names(pages)},
+            field="asset",
+        )
 
 
 def _page_names(pages: list[LandingPage]) -> str:

@@ -91,12 +91,33 @@ def test_the_form_a_file_block_shows_is_in_use_unless_another_form_gives_the_fil
 
 
 @pytest.mark.django_db
+def test_a_form_cannot_stop_giving_the_file_a_page_shows_through_it(marketer_api: Client) -> None:
+    asset, ebook = make_asset(), make_asset()
+    giver = form_create(data={"name": "Giver", "fields": FORM_FIELDS, "asset": asset.pk}, by=None)
+    _page("Ebook", [{"type": "asset", "asset": asset.pk}], publish=True)
+
+    for change in ({"asset": None}, {"asset": ebook.pk}):
+        answer = marketer_api.patch(
+            f"/api/v1/forms/{giver.pk}", change, content_type="application/json"
+        )
+        assert answer.status_code == 409
+        assert answer.json() == {
+            "detail": "The landing page Ebook offers this form's file: take the file off the "
+            "page first.",
+            "field": "asset",
+        }
+    giver.refresh_from_db()
+    assert giver.asset_id == asset.pk
+    # Another form giving the file: the page keeps a way to offer it, so the change is fine.
+    form_create(data={"name": "Other", "fields": FORM_FIELDS, "asset": asset.pk}, by=None)
+    assert form_update(form=giver, data={"asset": None}, by=None).asset_id is None
+
+
+@pytest.mark.django_db
 def test_the_api_refuses_deleting_a_file_on_pages_and_names_them(marketer_api: Client) -> None:
     asset = make_asset()
     giver = form_create(data={"name": "Giver", "fields": FORM_FIELDS, "asset": asset.pk}, by=None)
-    page = _page("Ebook", [{"type": "asset", "asset": asset.pk}])
-    # The form gives something else now; the page's draft still shows the file.
-    form_update(form=giver, data={"asset": None}, by=None)
+    page = _page("Ebook", [{"type": "asset", "asset": asset.pk}])  # a draft
 
     answer = marketer_api.delete(f"/api/v1/assets/{asset.pk}")
     assert answer.status_code == 409
@@ -106,6 +127,7 @@ def test_the_api_refuses_deleting_a_file_on_pages_and_names_them(marketer_api: C
     }
     assert Asset.objects.filter(pk=asset.pk).exists()
     page_update(page=page, data={"blocks": [HEADING]}, by=None)
+    form_update(form=giver, data={"asset": None}, by=None)  # no page shows it now
     assert marketer_api.delete(f"/api/v1/assets/{asset.pk}").status_code == 204
 
 
