@@ -28,7 +28,15 @@ from tendril.core.events import actor_phrase, event_types
 from tendril.lifecycle import selectors, services
 from tendril.lifecycle.forms import StageAddForm, StageNameForm, StageRuleForm
 from tendril.lifecycle.models import StageRule, Trigger
-from tendril.ui.views import confirm_page, confirm_then, confirmed, form_error, found, role_required
+from tendril.ui.views import (
+    confirm_page,
+    confirm_then,
+    confirmed,
+    form_error,
+    form_saved,
+    found,
+    role_required,
+)
 
 
 def rule_words(rule: StageRule) -> str:
@@ -70,14 +78,13 @@ def _rule_form_page(
 @role_required(is_marketing)
 def rule_new(request: AuthedRequest) -> HttpResponse:
     form = StageRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.stage_rule_create(data=form.service_data(), by=request.user)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The rule %(name)s was added.") % {"name": rule.name})
-            return redirect("lifecycle:rules")
+    if form_saved(
+        request,
+        form,
+        lambda: services.stage_rule_create(data=form.service_data(), by=request.user),
+        lambda rule: _("The rule %(name)s was added.") % {"name": rule.name},
+    ):
+        return redirect("lifecycle:rules")
     return _rule_form_page(request, form, None, status=422 if form.errors else 200)
 
 
@@ -85,14 +92,13 @@ def rule_new(request: AuthedRequest) -> HttpResponse:
 def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = found(selectors.stage_rule_get, pk)
     form = StageRuleForm(request.POST) if request.method == "POST" else StageRuleForm.for_rule(rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_rule_update(rule=rule, data=form.service_data(), by=request.user)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The rule %(name)s was saved.") % {"name": rule.name})
-            return redirect("lifecycle:rules")
+    if form_saved(
+        request,
+        form,
+        lambda: services.stage_rule_update(rule=rule, data=form.service_data(), by=request.user),
+        lambda saved: _("The rule %(name)s was saved.") % {"name": saved.name},
+    ):
+        return redirect("lifecycle:rules")
     return _rule_form_page(request, form, rule, status=422 if form.errors else 200)
 
 

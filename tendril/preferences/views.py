@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 
 from tendril.accounts.permissions import AuthedRequest, is_marketing
 from tendril.contacts.models import Contact
-from tendril.core.errors import DomainError
 from tendril.preferences import selectors, services
 from tendril.preferences.forms import TopicForm
 from tendril.preferences.links import preference_path
 from tendril.preferences.models import Topic
-from tendril.ui.views import form_error, found, role_required
+from tendril.ui.views import form_saved, found, role_required
 
 # The contact page shows this many changes; the API pages through all of them.
 PANEL_ROWS = 50
@@ -52,14 +51,13 @@ def _form_page(request: AuthedRequest, form: TopicForm, topic: Topic | None) -> 
 @role_required(is_marketing)
 def topic_new(request: AuthedRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            topic = services.topic_create(data=form.service_data(), by=request.user)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The topic %(name)s was added.") % {"name": topic})
-            return redirect("preferences:topic_list")
+    if form_saved(
+        request,
+        form,
+        lambda: services.topic_create(data=form.service_data(), by=request.user),
+        lambda topic: _("The topic %(name)s was added.") % {"name": topic},
+    ):
+        return redirect("preferences:topic_list")
     return _form_page(request, form, None)
 
 
@@ -67,14 +65,13 @@ def topic_new(request: AuthedRequest) -> HttpResponse:
 def topic_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     topic = found(selectors.topic_get_for, request.user, pk)
     form = TopicForm(request.POST) if request.method == "POST" else TopicForm.for_topic(topic)
-    if request.method == "POST" and form.is_valid():
-        try:
-            topic = services.topic_update(topic=topic, data=form.service_data(), by=request.user)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The topic %(name)s was saved.") % {"name": topic})
-            return redirect("preferences:topic_list")
+    if form_saved(
+        request,
+        form,
+        lambda: services.topic_update(topic=topic, data=form.service_data(), by=request.user),
+        lambda saved: _("The topic %(name)s was saved.") % {"name": saved},
+    ):
+        return redirect("preferences:topic_list")
     return _form_page(request, form, topic)
 
 

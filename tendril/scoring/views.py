@@ -27,7 +27,7 @@ from tendril.core.events import describe
 from tendril.scoring import selectors, services
 from tendril.scoring.forms import RuleForm, ThresholdsForm
 from tendril.scoring.models import ScoringRule
-from tendril.ui.views import confirm_then, form_error, found, role_required
+from tendril.ui.views import confirm_then, form_error, form_saved, found, role_required
 
 
 def _page(
@@ -93,14 +93,13 @@ def _rule_form_page(
 @role_required(is_marketing)
 def rule_new(request: AuthedRequest) -> HttpResponse:
     form = RuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.rule_create(data=form.service_data(), by=request.user)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The rule %(name)s was added.") % {"name": rule.name})
-            return redirect("scoring:scoring")
+    if form_saved(
+        request,
+        form,
+        lambda: services.rule_create(data=form.service_data(), by=request.user),
+        lambda rule: _("The rule %(name)s was added.") % {"name": rule.name},
+    ):
+        return redirect("scoring:scoring")
     return _rule_form_page(request, form, None, status=422 if form.errors else 200)
 
 
@@ -108,19 +107,20 @@ def rule_new(request: AuthedRequest) -> HttpResponse:
 def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = found(selectors.rule_get, pk)
     form = RuleForm(request.POST) if request.method == "POST" else RuleForm.for_rule(rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rule_update(rule=rule, data=form.service_data(), by=request.user)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            saved = (
+    if form_saved(
+        request,
+        form,
+        lambda: services.rule_update(rule=rule, data=form.service_data(), by=request.user),
+        lambda saved: (
+            (
                 _("The rule %(name)s was saved; its points are being recounted in the background.")
-                if rule.rescore_due
+                if saved.rescore_due
                 else _("The rule %(name)s was saved.")
             )
-            messages.success(request, saved % {"name": rule.name})
-            return redirect("scoring:scoring")
+            % {"name": saved.name}
+        ),
+    ):
+        return redirect("scoring:scoring")
     return _rule_form_page(request, form, rule, status=422 if form.errors else 200)
 
 

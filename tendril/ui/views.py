@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cached_property, wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -134,6 +134,26 @@ def form_error(form: Form, exc: DomainError) -> None:
     field = exc.field or ""
     candidates = (field, field.replace(".", "_"), re.split(r"[.\[]", field, maxsplit=1)[0])
     form.add_error(next((name for name in candidates if name in form.fields), None), exc.message)
+
+
+T = TypeVar("T")
+
+
+def form_saved(
+    request: HttpRequest, form: Form, save: Callable[[], T], done: Callable[[T], str]
+) -> T | None:
+    """A posted, valid form saved through its service: what was saved, with ``done(saved)``
+    shown as the message; None when nothing was posted yet, the form is invalid, or the service
+    refused (its message put on the field it names)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except DomainError as exc:
+        form_error(form, exc)
+        return None
+    messages.success(request, done(saved))
+    return saved
 
 
 def rows_editor(
