@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.contacts.models import Consent, Contact
@@ -20,11 +19,6 @@ from tendril.web.services import confirm_token, consent_confirm, form_create, re
 
 pytestmark = pytest.mark.django_db
 CONSENT = "Send me the <b>monthly</b> newsletter. I can unsubscribe at any time."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
 
 
 def _form(double_opt_in: bool) -> Form:

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -30,7 +29,6 @@ FIELDS = [{"key": "email", "label": "Email"}]
 @pytest.fixture(autouse=True)
 def _private_folder(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
-    cache.clear()
 
 
 def open_bytes(content: bytes) -> io.BytesIO:

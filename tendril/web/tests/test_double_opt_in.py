@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.contacts.models import Consent, Contact
@@ -24,11 +23,6 @@ from tendril.web.tasks import confirmations_retry
 pytestmark = pytest.mark.django_db
 CONSENT = "Gửi cho tôi bản tin hằng tháng. Tôi có thể hủy bất cứ lúc nào."
 LINK = re.compile(r"https?://\S+/f/confirm/\S+")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.contacts.models import Contact
@@ -104,7 +103,6 @@ def test_every_role_reads_forms_and_only_marketing_changes_them(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_person_submitting_at_once_from_many_tabs_is_one_contact(live_server: Any) -> None:
-    cache.clear()
     form = form_create(data={"name": "Newsletter", "fields": FIELDS}, by=None)
 
     def submit(n: int) -> int:

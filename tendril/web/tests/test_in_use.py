@@ -12,7 +12,6 @@ import urllib.request
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.accounts.models import Role, User
@@ -28,7 +27,6 @@ HEADING = {"type": "heading", "text": "Spring"}
 @pytest.fixture(autouse=True)
 def _clean(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
-    cache.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.accounts.models import User
@@ -31,7 +30,6 @@ VISITOR = "0123456789abcdef0123456789abcdef"
 def _clean(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     settings.BASE_URL = "http://testserver"
-    cache.clear()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.contacts.models import Contact
@@ -33,7 +32,6 @@ THANKS = "Cảm ơn bạn, sách đang trên đường tới!"
 def _clean(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     settings.BASE_URL = "http://testserver"
-    cache.clear()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -36,7 +35,6 @@ HTML = b"<!doctype html><script>alert(document.cookie)</script>"
 def _clean(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     settings.BASE_URL = "http://testserver"
-    cache.clear()
 
 
 def upload(client: Client, name: str, content: bytes) -> Any:

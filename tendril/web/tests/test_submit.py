@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from tendril.contacts.models import Consent, Contact
@@ -23,11 +22,6 @@ from tendril.web.services import MAX_PER_MINUTE, form_create, render_token
 pytestmark = pytest.mark.django_db
 VISITOR = "visitor0123456789"
 CONSENT = "Yes, send me the newsletter about marketing automation. I can unsubscribe any time."
-
-
-@pytest.fixture(autouse=True)
-def _no_floods_between_tests() -> None:
-    cache.clear()
 
 
 @pytest.fixture
