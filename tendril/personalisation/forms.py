@@ -203,18 +203,9 @@ class PopupSettings(ServiceForm):
     def for_popup(cls, popup: Popup) -> PopupSettings:
         return cls(
             initial={
-                "name": popup.name,
+                **popup.settings(),
                 "site": str(popup.site_id),
                 "form": str(popup.form_id or ""),
-                "headline": popup.headline,
-                "text": popup.text,
-                "trigger": popup.trigger,
-                "trigger_value": popup.trigger_value,
-                "every_days": popup.every_days,
-                "max_times": popup.max_times,
-                "url_contains": popup.url_contains,
-                "only_anonymous": popup.only_anonymous,
-                "active": popup.active,
             }
         )
 

@@ -4,6 +4,8 @@ caps and each visitor's record of what they were shown and whether they converte
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +128,23 @@ class Popup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # What a marketer sets on a pop-up besides its site and form (its screen and API show these).
+    SETTINGS = (
+        "name",
+        "headline",
+        "text",
+        "trigger",
+        "trigger_value",
+        "every_days",
+        "max_times",
+        "url_contains",
+        "only_anonymous",
+        "active",
+    )
+
+    def settings(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.SETTINGS}
 
 
 class PopupDisplay(models.Model):
